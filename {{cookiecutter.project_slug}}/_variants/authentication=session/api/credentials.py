@@ -1,0 +1,65 @@
+"""How a client gets its credential: a session cookie.
+
+GET auth/login/ sets the CSRF cookie; POST username and password with the
+``X-CSRFToken`` header starts the session. Every later unsafe request sends the
+header too: SessionAuthentication enforces CSRF for logged-in users.
+Browsers can also use DRF's login page under /api-auth/.
+"""
+
+from django.contrib.auth import authenticate, login, logout
+from django.middleware.csrf import get_token
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_protect
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.utils.permission import IsAuthenticated
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+    def validate(self, attrs):
+        user = authenticate(self.context["request"], **attrs)
+        if user is None:
+            raise serializers.ValidationError("Unable to log in with the provided credentials.")
+        attrs["user"] = user
+        return attrs
+
+
+@method_decorator(csrf_protect, name="post")
+class Login(APIView):
+    """GET -> {"csrftoken"}; POST {"username", "password"} -> session cookie. Throttled."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_scope = "credentials"
+    serializer_class = LoginSerializer
+
+    def get(self, request):
+        return Response({"csrftoken": get_token(request)})
+
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        login(request._request, serializer.validated_data["user"])
+        return Response({"detail": "Logged in."})
+
+
+class Logout(APIView):
+    """POST -> ends the session."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        logout(request._request)
+        return Response({"detail": "Logged out."})
+
+
+urlpatterns = [
+    path("auth/login/", Login.as_view(), name="auth-login"),
+    path("auth/logout/", Logout.as_view(), name="auth-logout"),
+]

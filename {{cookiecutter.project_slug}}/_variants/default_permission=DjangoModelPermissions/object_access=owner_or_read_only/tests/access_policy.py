@@ -1,0 +1,33 @@
+"""The access policy, as data: (route, method) -> expected status for each actor.
+
+Global policy: DjangoModelPermissions.
+Object rule: IsOwnerOrReadOnly (others may read, only the owner may change).
+tests/test_access_policy.py plays every cell against the live API. A new endpoint
+gets its rows here, or the build goes red.
+"""
+
+from tests.auth import ANONYMOUS_STATUS as ANON
+
+ACTORS = ("anonymous", "owner", "other", "vip", "staff")
+
+# Group memberships per actor (DjangoModelPermissions reads them; other policies do not).
+ACTOR_GROUPS = {"owner": ["editors"], "other": ["editors"], "vip": ["readers"], "staff": []}
+
+# Whether a user sees other users' notes in the list.
+LIST_SHOWS_OTHERS_NOTES = True
+
+# fmt: off
+POLICY = {
+    # (route, method)               anon  owner  other   vip  staff
+    ("health", "GET"):            ( 200,  200,  200,  200,  200),  # public health check
+    ("me", "GET"):                (ANON,  200,  200,  200,  200),
+    ("me", "POST"):               (ANON,  405,  405,  405,  405),  # @api_view(["GET"]) only
+    ("vip", "GET"):               (ANON,  403,  403,  200,  403),  # IsVIP
+    ("note-list", "GET"):         (ANON,  200,  200,  200,  403),  # staff has no group
+    ("note-list", "POST"):        (ANON,  201,  201,  403,  403),  # readers may not add
+    ("note-detail", "GET"):       (ANON,  200,  200,  200,  403),
+    ("note-detail", "PUT"):       (ANON,  200,  403,  403,  403),  # editors, and only the owner
+    ("note-detail", "PATCH"):     (ANON,  200,  403,  403,  403),
+    ("note-detail", "DELETE"):    (ANON,  204,  403,  403,  403),
+}
+# fmt: on

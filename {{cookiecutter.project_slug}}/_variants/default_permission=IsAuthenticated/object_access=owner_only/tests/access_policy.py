@@ -1,0 +1,33 @@
+"""The access policy, as data: (route, method) -> expected status for each actor.
+
+Global policy: IsAuthenticated.
+Object rule: IsOwner with a queryset scoped to the requester (others get 404).
+tests/test_access_policy.py plays every cell against the live API. A new endpoint
+gets its rows here, or the build goes red.
+"""
+
+from tests.auth import ANONYMOUS_STATUS as ANON
+
+ACTORS = ("anonymous", "owner", "other", "vip", "staff")
+
+# Group memberships per actor (DjangoModelPermissions reads them; other policies do not).
+ACTOR_GROUPS = {}
+
+# Whether a user sees other users' notes in the list.
+LIST_SHOWS_OTHERS_NOTES = False
+
+# fmt: off
+POLICY = {
+    # (route, method)               anon  owner  other   vip  staff
+    ("health", "GET"):            ( 200,  200,  200,  200,  200),  # public health check
+    ("me", "GET"):                (ANON,  200,  200,  200,  200),
+    ("me", "POST"):               (ANON,  405,  405,  405,  405),  # @api_view(["GET"]) only
+    ("vip", "GET"):               (ANON,  403,  403,  200,  403),  # IsVIP
+    ("note-list", "GET"):         (ANON,  200,  200,  200,  200),  # each sees only their own
+    ("note-list", "POST"):        (ANON,  201,  201,  201,  201),
+    ("note-detail", "GET"):       (ANON,  200,  404,  404,  404),  # others get 404, not 403
+    ("note-detail", "PUT"):       (ANON,  200,  404,  404,  404),
+    ("note-detail", "PATCH"):     (ANON,  200,  404,  404,  404),
+    ("note-detail", "DELETE"):    (ANON,  204,  404,  404,  404),
+}
+# fmt: on

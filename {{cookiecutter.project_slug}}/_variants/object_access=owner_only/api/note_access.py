@@ -1,0 +1,13 @@
+"""How far a note reaches beyond its owner: nowhere. Others get 404, so ids do not leak."""
+
+from api.models import Note
+from api.utils.permission import IsOwner
+
+NOTE_OBJECT_RULE = IsOwner
+
+
+def visible_notes(user):
+    """Only the requester's own notes (none for anonymous requests)."""
+    if not user.is_authenticated:
+        return Note.objects.none()
+    return Note.objects.select_related("owner").filter(owner=user)

@@ -1,0 +1,68 @@
+"""Rate limits: a strict one on the credential endpoint, looser ones for anon and user traffic."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.settings import api_settings
+from rest_framework.test import APIClient
+
+from tests.auth import CREDENTIALS_ROUTE
+
+# The dict DRF's throttles read their rates from on every request.
+RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    """Set rates for one test: rates(anon="3/minute")."""
+
+    def set_rates(**values):
+        for scope, rate in values.items():
+            monkeypatch.setitem(RATES, scope, rate)
+
+    return set_rates
+
+
+def allowed(rate: str) -> int:
+    """5 for "5/minute"."""
+    return int(rate.split("/")[0])
+
+
+def guess_password(client: APIClient, attempt: int) -> int:
+    body = {"username": "owner", "password": f"guess-{attempt}"}
+    return client.post(reverse(CREDENTIALS_ROUTE), body, format="json").status_code
+
+
+def test_credential_endpoint_blocks_password_guessing(users):
+    client = APIClient()
+
+    statuses = [guess_password(client, i) for i in range(allowed(RATES["credentials"]) + 1)]
+
+    assert 429 not in statuses[:-1]
+    assert statuses[-1] == 429
+
+
+def test_anonymous_traffic_is_limited(users, rates):
+    rates(anon="3/minute", credentials="100/minute")
+    client = APIClient()
+
+    statuses = [guess_password(client, i) for i in range(4)]
+
+    assert statuses == [400, 400, 400, 429]
+
+
+def test_user_traffic_is_limited(client_for, rates):
+    rates(user="3/minute")
+    client = client_for("owner")
+
+    statuses = [client.get(reverse("me")).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_health_is_never_throttled(db, rates):
+    rates(anon="3/minute")
+    client = APIClient()
+
+    statuses = {client.get(reverse("health")).status_code for _ in range(5)}
+
+    assert statuses == {200}

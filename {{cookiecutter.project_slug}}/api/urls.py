@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from api import credentials, views
+
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("me/", views.me, name="me"),
+    path("vip/", views.vip, name="vip"),
+    path("notes/", views.NoteList.as_view(), name="note-list"),
+    path("notes/<int:pk>/", views.NoteDetail.as_view(), name="note-detail"),
+    path("", include(credentials.urlpatterns)),
+]

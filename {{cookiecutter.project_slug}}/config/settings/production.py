@@ -1,0 +1,63 @@
+"""Production: everything that matters comes from the environment, and nothing is guessed.
+
+Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS. See README.md and .env.example.
+https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env
+
+
+def required(name: str, example: str) -> str:
+    """The value of environment variable ``name``; a clear error when it is missing."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"Production settings need the {name} environment variable, e.g. {name}={example}"
+        )
+    return value
+
+
+DEBUG = False
+SECRET_KEY = required("SECRET_KEY", "<50+ random characters>")
+ALLOWED_HOSTS = required("ALLOWED_HOSTS", "api.example.com").split(",")
+required("DATABASE_URL", "postgres://user:password@db.example.com:5432/app")
+
+# DATABASE
+# ------------------------------------------------------------------------------
+# Persistent connections with a health check before reuse.
+# https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections
+DATABASES = {"default": env.db_url("DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# STATIC FILES
+# ------------------------------------------------------------------------------
+# WhiteNoise serves the files `manage.py collectstatic` gathers (admin, browsable API,
+# docs) from gunicorn itself, compressed and content-hashed.
+# https://whitenoise.readthedocs.io/en/stable/django.html
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# SECURITY
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/stable/ref/middleware/#http-strict-transport-security
+# Behind a TLS-terminating proxy, keep SECURE_PROXY_SSL_HEADER so redirects see https.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,26 @@
+"""Tests: a throwaway embedded PostgreSQL unless DATABASE_URL is set; fast password hashing."""
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+from config.database import database_settings
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+SECRET_KEY = "django-insecure-tests-only"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# One server per checkout, shared by pytest-xdist workers, deleted by the last one out.
+_checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
+DATABASES = {
+    "default": database_settings(
+        env,
+        Path(tempfile.gettempdir()) / f"{{ cookiecutter.project_slug }}-tests-{_checkout}",
+        throwaway=True,
+    ),
+}
+
+# https://docs.djangoproject.com/en/stable/topics/testing/overview/#password-hashing
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,32 @@
+"""Play every cell of tests/access_policy.py against the live API."""
+
+import pytest
+from django.urls import reverse
+
+from tests.access_policy import ACTORS, POLICY
+
+# A body that is valid for each write method, so the status says only "allowed or not".
+BODIES = {
+    "POST": {"title": "New note", "body": "Written by the requester"},
+    "PUT": {"title": "Replaced", "body": "Replaced body"},
+    "PATCH": {"title": "Patched"},
+}
+CASES = [
+    pytest.param(route, method, actor, expected, id=f"{route}-{method}-{actor}")
+    for (route, method), statuses in POLICY.items()
+    for actor, expected in zip(ACTORS, statuses, strict=True)
+]
+
+
+@pytest.mark.parametrize(("route", "method", "actor", "expected"), CASES)
+def test_access_policy(client_for, note, route, method, actor, expected):
+    url = reverse(route, kwargs={"pk": note.pk} if route == "note-detail" else None)
+    client = client_for(actor)
+
+    response = getattr(client, method.lower())(url, BODIES.get(method), format="json")
+
+    assert response.status_code == expected, response.content
+
+
+def test_every_actor_has_a_status_in_every_row():
+    assert all(len(statuses) == len(ACTORS) for statuses in POLICY.values())

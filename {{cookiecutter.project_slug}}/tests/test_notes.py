@@ -1,0 +1,70 @@
+"""Notes beyond who may call what: ownership, visibility and pagination."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from api.models import Note
+from tests.access_policy import LIST_SHOWS_OTHERS_NOTES
+
+
+def test_create_sets_the_requester_as_owner_whatever_the_body_says(client_for, users):
+    response = client_for("owner").post(
+        reverse("note-list"), {"title": "Mine", "owner": "other"}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert response.data["owner"] == "owner"
+    assert Note.objects.get(pk=response.data["id"]).owner == users["owner"]
+
+
+def test_owner_cannot_be_changed_through_the_api(client_for, users, note):
+    url = reverse("note-detail", kwargs={"pk": note.pk})
+    client = client_for("owner")
+
+    client.patch(url, {"owner": "other"}, format="json")
+    client.put(url, {"title": "Replaced", "body": "", "owner": "other"}, format="json")
+
+    note.refresh_from_db()
+    assert note.owner == users["owner"]
+    assert note.title == "Replaced"
+
+
+def test_list_shows_other_users_notes_only_when_the_policy_says_so(client_for, note):
+    response = client_for("other").get(reverse("note-list"))
+
+    assert response.status_code == 200
+    titles = [item["title"] for item in response.data["results"]]
+    assert (note.title in titles) is LIST_SHOWS_OTHERS_NOTES
+
+
+def test_owner_always_sees_own_notes(client_for, note):
+    response = client_for("owner").get(reverse("note-list"))
+
+    assert [item["id"] for item in response.data["results"]] == [note.pk]
+
+
+def test_list_pages_are_bounded(client_for, users):
+    Note.objects.bulk_create(Note(title=f"n{i}", owner=users["owner"]) for i in range(105))
+    client = client_for("owner")
+
+    default_page = client.get(reverse("note-list"))
+    largest_page = client.get(reverse("note-list"), {"page_size": 1000})
+
+    assert default_page.data["count"] == 105
+    assert len(default_page.data["results"]) == 20
+    assert len(largest_page.data["results"]) == 100
+    assert largest_page.data["next"] is not None
+
+
+def test_list_runs_the_same_number_of_queries_for_1_and_500_notes(client_for, users):
+    """No N+1: neither the serializer nor the permission checks query per note."""
+    client = client_for("owner")
+    Note.objects.create(title="first", owner=users["owner"])
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("note-list"), {"page_size": 100})
+    Note.objects.bulk_create(Note(title=f"n{i}", owner=users["owner"]) for i in range(499))
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("note-list"), {"page_size": 100})
+
+    assert len(many.captured_queries) == len(one.captured_queries)
