@@ -1,47 +1,42 @@
 """Lay the chosen option files over the project, then drop the rest. No network.
 
-It also writes ``.cookiecutter.json``, the answers in cookiecutter's replay format, so the
-project can be baked again or updated (``cookiecutter --replay-file .cookiecutter.json``).
-
 The template keeps every file that only some options need under ``_variants/``, in
 folders named by conditions, e.g. ``_variants/docker=yes/Dockerfile`` or
 ``_variants/default_permission=IsAuthenticated/object_access=owner_only/tests/access_policy.py``.
-A file is copied to the same relative path in the project when every ``key=value``
-folder above it matches the answers; ``_variants/`` is then removed.
+A file moves to the same relative path in the project when every ``key=value`` folder
+above it matches the answers; ``_variants/`` is then removed.
+
+Only ``os``: every bake runs this hook, and heavier imports would dominate its run time.
 """
 
-import json
-import shutil
-from pathlib import Path
+import os
 
-ANSWERS = json.loads(r"""{{ cookiecutter | jsonify }}""")
-VARIANTS = Path("_variants")
-REPLAY_FILE = Path(".cookiecutter.json")
-
-
-def matching_files(root: Path, answers: dict):
-    """(source, destination) for every variant file whose conditions all hold."""
-    for source in sorted(root.rglob("*")):
-        if not source.is_file():
-            continue
-        parts = source.relative_to(root).parts
-        conditions = [part for part in parts if "=" in part]
-        if all(answers.get(key) == value for key, value in (c.split("=", 1) for c in conditions)):
-            yield source, Path(*(part for part in parts if "=" not in part))
+VARIANTS = "_variants"
+# Cookiecutter renders the public text answers into the literal below as JSON, which is
+# also a valid Python dict literal (no json import needed at run time).
+# {% set public = {} %}{% for key, value in cookiecutter.items() if value is string and not key.startswith("_") %}{% set _ = public.update({key: value}) %}{% endfor %}
+ANSWERS = {{public | jsonify}}  # noqa: F821 -- a Jinja expression until cookiecutter renders it
 
 
-def write_replay_file(answers: dict) -> None:
-    """The answers a user gave (no private keys such as _output_dir), as a replay file."""
-    public = {key: value for key, value in answers.items() if not key.startswith("_")}
-    REPLAY_FILE.write_text(json.dumps({"cookiecutter": public}, indent=2) + "\n")
+def conditions_hold(folders: list[str]) -> bool:
+    """True when every ``key=value`` folder name matches the answers."""
+    pairs = (folder.split("=", 1) for folder in folders if "=" in folder)
+    return all(ANSWERS.get(key) == value for key, value in pairs)
 
 
 def main() -> None:
-    write_replay_file(ANSWERS)
-    for source, destination in matching_files(VARIANTS, ANSWERS):
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(source, destination)
-    shutil.rmtree(VARIANTS)
+    for directory, _, files in os.walk(VARIANTS):
+        parts = os.path.relpath(directory, VARIANTS).split(os.sep)
+        if not files or not conditions_hold(parts):
+            continue
+        folders = [part for part in parts if "=" not in part and part != "."]
+        destination = os.path.join(".", *folders)
+        for name in files:
+            os.renames(os.path.join(directory, name), os.path.join(destination, name))
+    for directory, _, files in os.walk(VARIANTS, topdown=False):
+        for name in files:
+            os.remove(os.path.join(directory, name))
+        os.rmdir(directory)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ Values that differ between deployments come from the environment (django-environ
 https://docs.djangoproject.com/en/stable/ref/settings/
 """
 
+{% if cookiecutter.authentication == "jwt" -%}
+from datetime import timedelta
+{% endif -%}
 from pathlib import Path
 
 import environ
@@ -130,8 +133,8 @@ REST_FRAMEWORK = {
 # ------------------------------------------------------------------------------
 # https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": env.timedelta("JWT_ACCESS_LIFETIME", default=300),
-    "REFRESH_TOKEN_LIFETIME": env.timedelta("JWT_REFRESH_LIFETIME", default=86400),
+    "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_LIFETIME", default=300)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_REFRESH_LIFETIME", default=86400)),
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 {%- endif %}

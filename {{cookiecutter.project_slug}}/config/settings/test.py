@@ -9,7 +9,7 @@ from config.database import database_settings
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
-SECRET_KEY = "django-insecure-tests-only"  # noqa: S105
+SECRET_KEY = "django-insecure-tests-only-0123456789abcdef"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 # One server per checkout, shared by pytest-xdist workers, deleted by the last one out.

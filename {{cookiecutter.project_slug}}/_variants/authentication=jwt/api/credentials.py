@@ -9,7 +9,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 
 class ObtainTokenPair(TokenObtainPairView):
-    """POST {"username", "password"} -> {"access", "refresh"}. Public, throttled by "credentials"."""
+    """POST {"username", "password"} -> {"access", "refresh"}. Public; "credentials" throttle."""
 
     throttle_scope = "credentials"
 

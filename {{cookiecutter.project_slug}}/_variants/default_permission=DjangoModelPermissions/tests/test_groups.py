@@ -3,13 +3,14 @@
 from django.contrib.auth.models import Group
 
 
-def test_readers_may_only_view_notes(db):
-    codenames = set(Group.objects.get(name="readers").permissions.values_list("codename", flat=True))
+def codenames(group_name: str) -> set[str]:
+    group = Group.objects.get(name=group_name)
+    return set(group.permissions.values_list("codename", flat=True))
 
-    assert codenames == {"view_note"}
+
+def test_readers_may_only_view_notes(db):
+    assert codenames("readers") == {"view_note"}
 
 
 def test_editors_may_do_everything_with_notes(db):
-    codenames = set(Group.objects.get(name="editors").permissions.values_list("codename", flat=True))
-
-    assert codenames == {"view_note", "add_note", "change_note", "delete_note"}
+    assert codenames("editors") == {"view_note", "add_note", "change_note", "delete_note"}

@@ -47,7 +47,8 @@ def test_anonymous_traffic_is_limited(users, rates):
 
     statuses = [guess_password(client, i) for i in range(4)]
 
-    assert statuses == [400, 400, 400, 429]
+    assert 429 not in statuses[:3]
+    assert statuses[3] == 429
 
 
 def test_user_traffic_is_limited(client_for, rates):

@@ -25,7 +25,7 @@ POLICY = {
     ("vip", "GET"):               (ANON,  403,  403,  200,  403),  # IsVIP
     ("note-list", "GET"):         (ANON,  200,  200,  200,  403),  # staff has no group
     ("note-list", "POST"):        (ANON,  201,  201,  403,  403),  # readers may not add
-    ("note-detail", "GET"):       (ANON,  200,  404,  404,  403),  # model permission first, then 404
+    ("note-detail", "GET"):       (ANON,  200,  404,  404,  403),  # permission, then 404
     ("note-detail", "PUT"):       (ANON,  200,  404,  403,  403),
     ("note-detail", "PATCH"):     (ANON,  200,  404,  403,  403),
     ("note-detail", "DELETE"):    (ANON,  204,  404,  403,  403),

