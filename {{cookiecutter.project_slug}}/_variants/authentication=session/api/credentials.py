@@ -18,6 +18,12 @@ from rest_framework.views import APIView
 from api.utils.permission import IsAuthenticated
 
 
+class DetailSerializer(serializers.Serializer):
+    """The body of a successful login or logout: {"detail": "..."}."""
+
+    detail = serializers.CharField(read_only=True)
+
+
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
@@ -53,6 +59,7 @@ class Logout(APIView):
     """POST -> ends the session."""
 
     permission_classes = [IsAuthenticated]
+    serializer_class = DetailSerializer
 
     def post(self, request):
         logout(request._request)
