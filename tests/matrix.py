@@ -79,7 +79,7 @@ FILES_PRESENT_WHEN = {
     ("docker", "yes"): ["Dockerfile", "compose.yaml", ".dockerignore"],
     ("ci", "github"): [".github/workflows/ci.yml"],
     ("ci", "gitlab"): [".gitlab-ci.yml"],
-    ("api_docs", "drf-spectacular"): ["api/schema.py", "tests/test_api_docs.py"],
+    ("api_docs", "drf-spectacular"): ["api/schema.py", "api/openapi.py", "tests/test_api_docs.py"],
     ("throttling", "yes"): ["tests/test_throttling.py"],
     ("default_permission", "DjangoModelPermissions"): [
         "api/migrations/0002_permission_groups.py",
@@ -100,6 +100,7 @@ ALWAYS_PRESENT = [
     "api/utils/permission.py",
     "api/credentials.py",
     "api/note_access.py",
+    "api/management/commands/permission_report.py",
     "config/settings/base.py",
     "config/settings/production.py",
     "users/models.py",
@@ -107,6 +108,8 @@ ALWAYS_PRESENT = [
     "tests/auth.py",
     "tests/test_access_policy.py",
     "tests/test_authentication.py",
+    "tests/test_permission_report.py",
+    "tests/api_docs_policy.py",
 ]
 
 # Distribution names that appear in [project.dependencies] exactly when an option has a value.

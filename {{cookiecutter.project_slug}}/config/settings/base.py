@@ -124,9 +124,34 @@ REST_FRAMEWORK = {
     },
 {%- endif %}
 {%- if cookiecutter.api_docs == "drf-spectacular" %}
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.openapi.PermissionAwareAutoSchema",
 {%- endif %}
 }
+
+# Routes (URL names) anyone may call without logging in. `manage.py permission_report
+# --fail-on-open` fails on any other route an anonymous client can reach.
+PUBLIC_ENDPOINTS = [
+    "health",
+    "rest_framework:login",
+    "rest_framework:logout",
+{%- if cookiecutter.authentication == "session" %}
+    "auth-login",
+{%- else %}
+    "auth-token",
+{%- endif %}
+{%- if cookiecutter.authentication == "jwt" %}
+    "auth-token-refresh",
+{%- endif %}
+{%- if cookiecutter.api_docs == "drf-spectacular" %}
+    "schema",
+    "docs",
+{%- endif %}
+{%- if cookiecutter.default_permission == "IsAuthenticatedOrReadOnly" %}
+    # IsAuthenticatedOrReadOnly: anyone may read notes.
+    "note-list",
+    "note-detail",
+{%- endif %}
+]
 {%- if cookiecutter.authentication == "jwt" %}
 
 # SIMPLE JWT
@@ -148,6 +173,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "{{ cookiecutter.description }}",
     "VERSION": "{{ cookiecutter.version }}",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components: write-only fields (passwords) stay out
+    # of responses, read-only ones out of requests.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 {%- endif %}
 

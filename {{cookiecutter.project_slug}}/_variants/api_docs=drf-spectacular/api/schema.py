@@ -1,6 +1,8 @@
 """OpenAPI schema and docs UI (drf-spectacular), and what it cannot guess on its own.
 
-Function views have no serializer_class, so their responses are declared here.
+Function views have no serializer_class, so their responses are declared here. The schema
+class (api/openapi.py) adds each operation's permission classes to its description.
+
 https://drf-spectacular.readthedocs.io/en/latest/customization.html
 """
 
@@ -14,12 +16,11 @@ from api.serializers import MeSerializer
 
 extend_schema(
     responses=inline_serializer("Health", {"status": serializers.CharField()}),
-    description="200 when the database answers, 503 when it does not. Public.",
+    description="200 when the database answers, 503 when it does not.",
 )(views.health)
 extend_schema(responses=MeSerializer)(views.me)
 extend_schema(
     responses=inline_serializer("VipWelcome", {"detail": serializers.CharField()}),
-    description="VIP members only (IsVIP).",
 )(views.vip)
 
 urlpatterns = [

@@ -1,22 +1,49 @@
-"""OpenAPI schema and docs UI (drf-spectacular)."""
+"""OpenAPI schema and docs UI (drf-spectacular): valid, and honest about access."""
 
+import pytest
 import yaml
 from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
+
+from tests.auth import SECURITY_SCHEME
+
+
+@pytest.fixture
+def schema(db) -> dict:
+    response = APIClient().get(reverse("schema"))
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
 
 
 def test_schema_validates_without_warnings(tmp_path):
     call_command("spectacular", validate=True, fail_on_warn=True, file=str(tmp_path / "s.yml"))
 
 
-def test_schema_describes_the_api(db):
-    response = APIClient().get(reverse("schema"))
-
-    assert response.status_code == 200
-    schema = yaml.safe_load(response.content)
+def test_schema_describes_the_api(schema):
     assert schema["openapi"].startswith("3.")
     assert {"/api/notes/", "/api/notes/{id}/", "/api/me/", "/api/vip/"} <= set(schema["paths"])
+
+
+def test_security_scheme_matches_the_authentication(schema):
+    schemes = schema["components"]["securitySchemes"]
+
+    assert SECURITY_SCHEME in schemes
+    assert {SECURITY_SCHEME: []} in schema["paths"]["/api/notes/"]["get"]["security"]
+
+
+def test_public_endpoints_are_documented_as_public(schema):
+    health = schema["paths"]["/api/health/"]["get"]
+
+    assert health.get("security", []) in ([], [{}])
+    assert "Permissions: none: public." in health["description"]
+
+
+def test_each_operation_names_its_permission_classes(schema):
+    assert "Permissions: IsVIP." in schema["paths"]["/api/vip/"]["get"]["description"]
+    detail = schema["paths"]["/api/notes/{id}/"]["put"]["description"]
+    assert "Permissions: " in detail
+    assert "IsOwner" in detail
 
 
 def test_docs_page_is_served(db):

@@ -5,7 +5,16 @@ from rest_framework_simplejwt.tokens import AccessToken
 # JWTAuthentication sends WWW-Authenticate, so DRF answers anonymous requests with 401.
 ANONYMOUS_STATUS = 401
 WWW_AUTHENTICATE = 'Bearer realm="api"'
+# The OpenAPI security scheme drf-spectacular derives from the first authentication class.
+SECURITY_SCHEME = "jwtAuth"
 CREDENTIALS_ROUTE = "auth-token"
+
+# Access-policy rows for the credential endpoints: public, so every actor gets the same
+# answer; an empty body is a 400, never a 401/403.
+CREDENTIAL_ROWS = {
+    ("auth-token", "POST"): (400, 400, 400, 400, 400),
+    ("auth-token-refresh", "POST"): (400, 400, 400, 400, 400),
+}
 
 
 def authenticate(client, user):

@@ -25,8 +25,14 @@ class DetailSerializer(serializers.Serializer):
 
 
 class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    """In: username and password. Out: a message and the CSRF token to send from now on."""
+
+    username = serializers.CharField(write_only=True)
+    password = serializers.CharField(
+        write_only=True, style={"input_type": "password"}, trim_whitespace=False
+    )
+    detail = serializers.CharField(read_only=True)
+    csrftoken = serializers.CharField(read_only=True)
 
     def validate(self, attrs):
         user = authenticate(self.context["request"], **attrs)
@@ -38,7 +44,7 @@ class LoginSerializer(serializers.Serializer):
 
 @method_decorator(csrf_protect, name="post")
 class Login(APIView):
-    """GET -> {"csrftoken"}; POST {"username", "password"} -> session cookie. Throttled."""
+    """GET -> the CSRF token; POST {"username", "password"} -> session cookie. Throttled."""
 
     authentication_classes = []
     permission_classes = []
@@ -46,13 +52,15 @@ class Login(APIView):
     serializer_class = LoginSerializer
 
     def get(self, request):
-        return Response({"csrftoken": get_token(request)})
+        detail = "POST username and password with this token in the X-CSRFToken header."
+        return Response({"detail": detail, "csrftoken": get_token(request)})
 
     def post(self, request):
         serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         login(request._request, serializer.validated_data["user"])
-        return Response({"detail": "Logged in."})
+        # Django rotates the CSRF token at login: hand the client the new one.
+        return Response({"detail": "Logged in.", "csrftoken": get_token(request)})
 
 
 class Logout(APIView):

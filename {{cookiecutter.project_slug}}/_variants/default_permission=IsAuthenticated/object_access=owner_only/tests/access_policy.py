@@ -2,11 +2,13 @@
 
 Global policy: IsAuthenticated.
 Object rule: IsOwner with a queryset scoped to the requester (others get 404).
-tests/test_access_policy.py plays every cell against the live API. A new endpoint
-gets its rows here, or the build goes red.
+tests/test_access_policy.py plays every cell against the live API, and fails for any
+route (outside the admin) without rows: a new endpoint gets its rows here.
 """
 
+from tests.api_docs_policy import API_DOCS_ROWS
 from tests.auth import ANONYMOUS_STATUS as ANON
+from tests.auth import CREDENTIAL_ROWS
 
 ACTORS = ("anonymous", "owner", "other", "vip", "staff")
 
@@ -18,16 +20,22 @@ LIST_SHOWS_OTHERS_NOTES = False
 
 # fmt: off
 POLICY = {
-    # (route, method)               anon  owner  other   vip  staff
-    ("health", "GET"):            ( 200,  200,  200,  200,  200),  # public health check
-    ("me", "GET"):                (ANON,  200,  200,  200,  200),
-    ("me", "POST"):               (ANON,  405,  405,  405,  405),  # @api_view(["GET"]) only
-    ("vip", "GET"):               (ANON,  403,  403,  200,  403),  # IsVIP
-    ("note-list", "GET"):         (ANON,  200,  200,  200,  200),  # each sees only their own
-    ("note-list", "POST"):        (ANON,  201,  201,  201,  201),
-    ("note-detail", "GET"):       (ANON,  200,  404,  404,  404),  # others get 404, not 403
-    ("note-detail", "PUT"):       (ANON,  200,  404,  404,  404),
-    ("note-detail", "PATCH"):     (ANON,  200,  404,  404,  404),
-    ("note-detail", "DELETE"):    (ANON,  204,  404,  404,  404),
+    # (route, method)                  anon  owner  other   vip  staff
+    ("health", "GET"):                 ( 200,  200,  200,  200,  200),  # public health check
+    ("me", "GET"):                     (ANON,  200,  200,  200,  200),
+    ("me", "POST"):                    (ANON,  405,  405,  405,  405),  # @api_view(["GET"]) only
+    ("vip", "GET"):                    (ANON,  403,  403,  200,  403),  # IsVIP
+    ("note-list", "GET"):              (ANON,  200,  200,  200,  200),  # each sees only their own
+    ("note-list", "POST"):             (ANON,  201,  201,  201,  201),
+    ("note-detail", "GET"):            (ANON,  200,  404,  404,  404),  # others get 404, not 403
+    ("note-detail", "PUT"):            (ANON,  200,  404,  404,  404),
+    ("note-detail", "PATCH"):          (ANON,  200,  404,  404,  404),
+    ("note-detail", "DELETE"):         (ANON,  204,  404,  404,  404),
+    ("rest_framework:login", "GET"):   ( 200,  200,  200,  200,  200),  # browsable API login page
+    ("rest_framework:logout", "POST"): ( 200,  200,  200,  200,  200),
 }
 # fmt: on
+
+# The credential endpoints (tests/auth.py) and the docs (tests/api_docs_policy.py) are
+# public; their rows live beside the option that adds them.
+POLICY |= CREDENTIAL_ROWS | API_DOCS_ROWS

@@ -2,11 +2,13 @@
 
 Global policy: IsAuthenticatedOrReadOnly.
 Object rule: IsOwnerOrReadOnly (others may read, only the owner may change).
-tests/test_access_policy.py plays every cell against the live API. A new endpoint
-gets its rows here, or the build goes red.
+tests/test_access_policy.py plays every cell against the live API, and fails for any
+route (outside the admin) without rows: a new endpoint gets its rows here.
 """
 
+from tests.api_docs_policy import API_DOCS_ROWS
 from tests.auth import ANONYMOUS_STATUS as ANON
+from tests.auth import CREDENTIAL_ROWS
 
 ACTORS = ("anonymous", "owner", "other", "vip", "staff")
 
@@ -18,16 +20,22 @@ LIST_SHOWS_OTHERS_NOTES = True
 
 # fmt: off
 POLICY = {
-    # (route, method)               anon  owner  other   vip  staff
-    ("health", "GET"):            ( 200,  200,  200,  200,  200),  # public health check
-    ("me", "GET"):                (ANON,  200,  200,  200,  200),
-    ("me", "POST"):               (ANON,  405,  405,  405,  405),  # @api_view(["GET"]) only
-    ("vip", "GET"):               (ANON,  403,  403,  200,  403),  # IsVIP
-    ("note-list", "GET"):         ( 200,  200,  200,  200,  200),  # anyone may read
-    ("note-list", "POST"):        (ANON,  201,  201,  201,  201),
-    ("note-detail", "GET"):       ( 200,  200,  200,  200,  200),
-    ("note-detail", "PUT"):       (ANON,  200,  403,  403,  403),  # only the owner may change
-    ("note-detail", "PATCH"):     (ANON,  200,  403,  403,  403),
-    ("note-detail", "DELETE"):    (ANON,  204,  403,  403,  403),
+    # (route, method)                  anon  owner  other   vip  staff
+    ("health", "GET"):                 ( 200,  200,  200,  200,  200),  # public health check
+    ("me", "GET"):                     (ANON,  200,  200,  200,  200),
+    ("me", "POST"):                    (ANON,  405,  405,  405,  405),  # @api_view(["GET"]) only
+    ("vip", "GET"):                    (ANON,  403,  403,  200,  403),  # IsVIP
+    ("note-list", "GET"):              ( 200,  200,  200,  200,  200),  # anyone may read
+    ("note-list", "POST"):             (ANON,  201,  201,  201,  201),
+    ("note-detail", "GET"):            ( 200,  200,  200,  200,  200),
+    ("note-detail", "PUT"):            (ANON,  200,  403,  403,  403),  # only the owner may change
+    ("note-detail", "PATCH"):          (ANON,  200,  403,  403,  403),
+    ("note-detail", "DELETE"):         (ANON,  204,  403,  403,  403),
+    ("rest_framework:login", "GET"):   ( 200,  200,  200,  200,  200),  # browsable API login page
+    ("rest_framework:logout", "POST"): ( 200,  200,  200,  200,  200),
 }
 # fmt: on
+
+# The credential endpoints (tests/auth.py) and the docs (tests/api_docs_policy.py) are
+# public; their rows live beside the option that adds them.
+POLICY |= CREDENTIAL_ROWS | API_DOCS_ROWS

@@ -1,0 +1,23 @@
+"""The OpenAPI schema class: drf-spectacular's, plus the permission classes of each operation.
+
+Kept apart from api/schema.py, which imports the views: DRF resolves DEFAULT_SCHEMA_CLASS
+while the views module is still being imported.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+
+from api.management.commands.permission_report import describe
+
+
+class PermissionAwareAutoSchema(AutoSchema):
+    """Every operation's description ends with "Permissions: ...", as permission_report says."""
+
+    def get_operation(self, *args, **kwargs):
+        # After the description is settled, extend_schema(description=...) included.
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None:
+            classes = [describe(permission) for permission in self.view.permission_classes]
+            guard = ", ".join(classes) if classes else "none: public"
+            description = operation.get("description", "")
+            operation["description"] = f"{description}\n\nPermissions: {guard}.".strip()
+        return operation

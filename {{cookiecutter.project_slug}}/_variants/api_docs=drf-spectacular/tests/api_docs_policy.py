@@ -1,0 +1,6 @@
+"""Access-policy rows for the OpenAPI schema and its docs page: public."""
+
+API_DOCS_ROWS = {
+    ("schema", "GET"): (200, 200, 200, 200, 200),
+    ("docs", "GET"): (200, 200, 200, 200, 200),
+}

@@ -1,0 +1,183 @@
+"""Who may call what: every route with its methods, authentication, permissions and throttles.
+
+    python manage.py permission_report                  # a table
+    python manage.py permission_report --format json    # or markdown
+    python manage.py permission_report --fail-on-open   # exit 1 on an unlisted public route
+
+The permission classes shown are the effective ones: the view's own, or the global default
+it inherits; composed classes read as DRF writes them (``A & B``, ``A | B``, ``~A``).
+A route is "open" when an anonymous request passes every ``has_permission`` for some
+method; open routes must be listed in ``settings.PUBLIC_ENDPOINTS``.
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework import mixins
+from rest_framework.permissions import AND, NOT, OR, BasePermission
+from rest_framework.settings import api_settings
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
+
+SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own access control (is_staff)
+OPERATORS = {AND: "&", OR: "|"}
+
+
+def routes(patterns, prefix="", namespace=""):
+    """(path, name, callback) for every URL pattern, depth first, outside skipped namespaces."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else ""
+            yield "/" + prefix + str(pattern.pattern), name, pattern.callback
+
+
+def describe(permission) -> str:
+    """A permission class, or a composition of them, as source code would write it."""
+    if hasattr(permission, "operator_class"):  # DRF's OperandHolder / SingleOperandHolder
+        operator = permission.operator_class
+        if operator is NOT:
+            return f"~{describe(permission.op1_class)}"
+        left, right = describe(permission.op1_class), describe(permission.op2_class)
+        return f"({left} {OPERATORS[operator]} {right})"
+    return permission.__name__
+
+
+def has_object_rule(permission) -> bool:
+    if hasattr(permission, "op1_class"):
+        return has_object_rule(permission.op1_class) or has_object_rule(
+            getattr(permission, "op2_class", permission.op1_class)
+        )
+    return permission.has_object_permission is not BasePermission.has_object_permission
+
+
+def anonymous_methods(view_class, initkwargs, methods) -> list[str]:
+    """The methods for which an anonymous request passes every has_permission."""
+    factory = APIRequestFactory()
+    allowed = []
+    for method in methods:
+        view = view_class(**initkwargs)
+        request = view.initialize_request(getattr(factory, method.lower())("/"))
+        request.user = AnonymousUser()
+        view.request, view.args, view.kwargs, view.format_kwarg = request, (), {}, None
+        if all(permission.has_permission(request, view) for permission in view.get_permissions()):
+            allowed.append(method)
+    return allowed
+
+
+def describe_route(path, name, callback) -> dict:
+    view_class = getattr(callback, "cls", None)
+    row = {"path": path, "name": name, "view": callback.__module__ + "." + callback.__name__}
+    if view_class is None or not issubclass(view_class, APIView):
+        # A plain Django view (e.g. the browsable API's login page): no DRF policy to read.
+        row.update(
+            drf=False,
+            methods=[],
+            authentication=[],
+            permissions=[],
+            object_rule=False,
+            throttles=[],
+            anonymous=["any"],  # no DRF policy to read: counts as open
+        )
+        return row
+    initkwargs = getattr(callback, "initkwargs", {})
+    view = view_class(**initkwargs)
+    methods = [m for m in view.allowed_methods if m not in {"OPTIONS", "HEAD"}]
+    defaults = set(api_settings.DEFAULT_PERMISSION_CLASSES)
+    permissions = [
+        describe(p) + (" (default)" if p in defaults else "") for p in view.permission_classes
+    ]
+    detail = issubclass(
+        view_class, (mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin)
+    )
+    throttles = [t.__name__.removesuffix("RateThrottle") for t in view.throttle_classes]
+    if getattr(view, "throttle_scope", None) and throttles:
+        throttles.append(f"scope={view.throttle_scope}")
+    row.update(
+        drf=True,
+        methods=methods,
+        authentication=[a.__name__ for a in view.authentication_classes],
+        permissions=permissions or ["(none: public)"],
+        object_rule=detail and any(has_object_rule(p) for p in view.permission_classes),
+        throttles=throttles,
+        anonymous=anonymous_methods(view_class, initkwargs, methods),
+    )
+    return row
+
+
+def report(urlconf=None) -> list[dict]:
+    patterns = get_resolver(urlconf).url_patterns
+    return [describe_route(path, name, callback) for path, name, callback in routes(patterns)]
+
+
+def as_table(rows: list[dict], markdown: bool) -> str:
+    headers = [
+        "path",
+        "name",
+        "methods",
+        "authentication",
+        "permissions",
+        "object rule",
+        "throttles",
+        "anonymous",
+    ]
+    lines = [
+        [
+            row["path"],
+            row["name"],
+            ", ".join(row["methods"]) if row["drf"] else "(Django view)",
+            ", ".join(row["authentication"]),
+            ", ".join(row["permissions"]),
+            "yes" if row["object_rule"] else "no",
+            ", ".join(row["throttles"]),
+            ("OPEN: " + ", ".join(row["anonymous"])) if row["anonymous"] else "",
+        ]
+        for row in rows
+    ]
+    if markdown:
+        out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        out += [
+            "| " + " | ".join(cell.replace("|", "\\|") for cell in line) + " |" for line in lines
+        ]
+        return "\n".join(out)
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(headers, *lines, strict=True)
+    ]
+    return "\n".join(
+        "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in [headers, *lines]
+    )
+
+
+class Command(BaseCommand):
+    help = "List every route with who may call it, and (--fail-on-open) guard public routes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+        parser.add_argument(
+            "--fail-on-open",
+            action="store_true",
+            help="exit 1 when an anonymous client can reach a route not in PUBLIC_ENDPOINTS",
+        )
+
+    def handle(self, *args, **options):
+        rows = report()
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, indent=2))
+        else:
+            self.stdout.write(as_table(rows, markdown=options["format"] == "markdown"))
+        if options["fail_on_open"]:
+            allowed = set(getattr(settings, "PUBLIC_ENDPOINTS", []))
+            unlisted = [row for row in rows if row["anonymous"] and row["name"] not in allowed]
+            if unlisted:
+                names = ", ".join(f"{row['path']} ({row['name'] or 'unnamed'})" for row in unlisted)
+                raise CommandError(
+                    f"Routes open to anonymous clients but not in PUBLIC_ENDPOINTS: {names}"
+                )

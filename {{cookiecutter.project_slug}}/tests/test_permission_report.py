@@ -1,0 +1,63 @@
+"""manage.py permission_report: what it says about the baked routes, and --fail-on-open."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+
+def report() -> dict:
+    output = io.StringIO()
+    call_command("permission_report", "--format", "json", stdout=output)
+    return {row["name"]: row for row in json.loads(output.getvalue())}
+
+
+def test_every_route_is_reported_with_its_policy():
+    rows = report()
+
+    assert {"health", "me", "vip", "note-list", "note-detail"} <= set(rows)
+    assert "admin:index" not in rows
+    assert rows["health"]["permissions"] == ["(none: public)"]
+    assert rows["health"]["authentication"] == []
+    assert rows["vip"]["permissions"] == ["IsVIP"]
+    assert rows["me"]["methods"] == ["GET"]
+
+
+def test_notes_show_the_global_default_and_the_object_rule():
+    rows = report()
+
+    assert any(p.endswith("(default)") for p in rows["note-detail"]["permissions"])
+    assert rows["note-detail"]["object_rule"] is True
+    assert rows["note-list"]["object_rule"] is False  # list and create never call get_object()
+    assert set(rows["note-detail"]["methods"]) == {"GET", "PUT", "PATCH", "DELETE"}
+
+
+def test_anonymous_reach_is_marked():
+    rows = report()
+
+    assert rows["health"]["anonymous"] == ["GET"]
+    assert rows["vip"]["anonymous"] == []
+    assert "POST" not in rows["note-list"]["anonymous"]
+
+
+def test_table_and_markdown_formats(capsys):
+    call_command("permission_report")
+    table = capsys.readouterr().out
+    call_command("permission_report", "--format", "markdown")
+    markdown = capsys.readouterr().out
+
+    assert "/api/notes/<int:pk>/" in table
+    assert "OPEN: GET" in table
+    assert markdown.startswith("| path | name |")
+
+
+def test_the_baked_project_has_no_unlisted_open_route():
+    call_command("permission_report", "--fail-on-open", stdout=io.StringIO())
+
+
+@override_settings(ROOT_URLCONF="tests.open_route_urls")
+def test_an_unprotected_route_fails_the_open_check_by_name():
+    with pytest.raises(CommandError, match=r"/api/forgotten/ \(forgotten\)"):
+        call_command("permission_report", "--fail-on-open", stdout=io.StringIO())
