@@ -180,6 +180,18 @@ def database_url_for():
 
 
 def pytest_terminal_summary(terminalreporter):
+    reports = terminalreporter.stats.get("passed", [])
+    properties = [prop for report in reports for prop in getattr(report, "user_properties", [])]
+    generated = [value for key, value in properties if key == "generated tests passed"]
+    installs = sorted(value for key, value in properties if key == "fresh install")
+    if installs:
+        terminalreporter.write_sep("-", "fresh installs (README commands, new virtualenvs)")
+        for line in installs:
+            terminalreporter.write_line(line)
+    if generated:
+        terminalreporter.write_line(
+            f"generated suites: {len(generated)} services, {sum(generated)} generated tests passed"
+        )
     terminalreporter.write_sep("-", "template matrix")
     terminalreporter.write_line(
         f"options: {len(matrix.OPTIONS)}; combinations: {len(matrix.COMBINATIONS)}; "

@@ -108,9 +108,56 @@ def check_combination(baked, combination, default_requirements):
         if name.endswith((".yml", ".yaml")):
             assert isinstance(yaml.safe_load(text), dict), name
 
+    # Packaging files say what production needs.
+    if combination["docker"] == "yes":
+        check_docker(files["Dockerfile"], yaml.safe_load(files["compose.yaml"]), combination)
+    if combination["ci"] == "github":
+        workflow = yaml.safe_load(files[".github/workflows/ci.yml"])
+        steps = workflow["jobs"]["test"]["steps"]
+        check_ci(workflow["jobs"]["test"]["services"], "\n".join(s.get("run", "") for s in steps))
+    if combination["ci"] == "gitlab":
+        pipeline = yaml.safe_load(files[".gitlab-ci.yml"])
+        services = {s["alias"]: s for s in pipeline[".test"]["services"]}
+        check_ci(services, "\n".join(pipeline[".test"]["script"]))
+        assert {"test:python3.11", "test:python3.13"} <= set(pipeline)
+
     # The answers are recorded for a later replay.
     recorded = json.loads(files[".cookiecutter.json"])["cookiecutter"]
     assert {key: recorded[key] for key in combination} == combination
+
+
+def check_docker(dockerfile: str, compose: dict, combination: dict) -> None:
+    """A slim, non-root image with a healthcheck; compose runs app + PostgreSQL, migrating first."""
+    instructions = [line.split(" ", 1)[0] for line in dockerfile.splitlines() if line[:1].isalpha()]
+    assert dockerfile.startswith("# syntax=docker/dockerfile:1")
+    assert "-slim" in next(line for line in dockerfile.splitlines() if line.startswith("FROM"))
+    assert "USER app" in dockerfile and instructions.index("USER") > instructions.index("RUN")
+    assert "HEALTHCHECK" in instructions and "/api/health/" in dockerfile
+    assert 'CMD ["gunicorn", "config.wsgi"]' in dockerfile
+
+    services = compose["services"]
+    assert "healthcheck" in services["db"] and services["db"]["volumes"]
+    assert services["app"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "migrate" in " ".join(services["app"]["command"])
+    assert services["app"]["environment"]["DATABASE_URL"].startswith("postgres://")
+    assert ("redis" in services) is (combination["throttling"] == "yes")
+
+
+def check_ci(services: dict, script: str) -> None:
+    """PostgreSQL as a service; install, lint, migrations, open routes and tests."""
+    assert any(
+        str(service.get("image", service.get("name", ""))).startswith("postgres:")
+        for service in services.values()
+    )
+    for step in (
+        'install -e ".[dev]"',
+        "ruff check .",
+        "ruff format --check .",
+        "makemigrations --check --dry-run",
+        "permission_report --fail-on-open",
+        "pytest",
+    ):
+        assert step in script, step
 
 
 def test_every_service_is_distinct(bakery):

@@ -147,7 +147,7 @@ def serve_and_check_health(command: str, project: Path, env: dict) -> dict:
     DEPENDENCY_SETS,
     ids=lambda a: matrix.ident({key: a[key] for key in matrix.DEPENDENCY_OPTIONS}),
 )
-def test_fresh_install(request, bakery, tmp_path, answers, version):
+def test_fresh_install(request, record_property, bakery, tmp_path, answers, version):
     python = find_python(version)
     if python is None:
         if os.environ.get("CI"):
@@ -172,7 +172,9 @@ def test_fresh_install(request, bakery, tmp_path, answers, version):
 
     tested = bash(test, project, env, timeout=900)
     summary = tested.stdout.strip().splitlines()[-1]
-    print(f"Python {version}, Django {django}, {matrix.ident(answers)}: {summary}")
+    record_property(
+        "fresh install", f"Python {version}, Django {django}, {request.node.callspec.id}: {summary}"
+    )
     assert tested.returncode == 0, tested.stdout[-5000:] + tested.stderr[-3000:]
     assert re.search(r"\d+ passed", summary) and "skipped" not in summary
     assert django.startswith("5.2" if version == "3.11" else "6.")

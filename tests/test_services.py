@@ -33,7 +33,7 @@ def run(project, command, **env):
 
 
 @pytest.mark.parametrize("service", matrix.SERVICES, ids=matrix.ident)
-def test_service(bakery, database_url_for, service):
+def test_service(record_property, bakery, database_url_for, service):
     baked = bakery.bake(service)
     assert baked.ok, baked.error
     project = baked.path
@@ -46,6 +46,8 @@ def test_service(bakery, database_url_for, service):
         DATABASE_URL=database_url_for(database),
     )
     summary = suite.stdout.strip().splitlines()[-1] if suite.stdout.strip() else ""
-    print(f"{matrix.ident(service)}: {summary}")
+    record_property(
+        "generated tests passed", int(re.search(r"(\d+) passed", summary or "0 passed")[1])
+    )
     assert suite.returncode == 0, suite.stdout[-6000:] + suite.stderr[-3000:]
     assert re.search(r"\d+ passed", summary) and "skipped" not in summary, summary
