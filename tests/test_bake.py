@@ -51,8 +51,11 @@ def service_digest(project) -> str:
 @pytest.mark.parametrize("service", matrix.SERVICES, ids=matrix.ident)
 def test_bake(bakery, subtests, service):
     """Each packaging variant of ``service`` (one subtest per combination)."""
-    reference = service_digest(bakery.bake(service).path)
-    default_requirements = requirements(bakery.bake({}).path)
+    reference_bake, default_bake = bakery.bake(service), bakery.bake({})
+    assert reference_bake.ok, reference_bake.error
+    assert default_bake.ok, f"the default bake fails: {default_bake.error}"
+    reference = service_digest(reference_bake.path)
+    default_requirements = requirements(default_bake.path)
     for packaging in matrix.product(matrix.PACKAGING_OPTIONS):
         combination = {**service, **packaging}
         with subtests.test(msg=matrix.ident(combination)):
