@@ -13,7 +13,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests import matrix
-from tests.conftest import BAKE_BATCH
+from tests.conftest import Bakery
 
 PYTHONS = ("3.11", "3.13")
 PORT_LOCK = Path(tempfile.gettempdir()) / "drf-perm-template-port-8000.lock"
@@ -53,14 +52,10 @@ def dependency_sets() -> list[dict]:
     """One set of answers per distinct dependency list (baked once, at collection)."""
     work = Path(tempfile.mkdtemp(prefix="drf-perm-template-deps-"))
     choices = matrix.product(matrix.DEPENDENCY_OPTIONS)
-    jobs = [
-        {"answers": matrix.full(c), "output_dir": str(work / str(i))} for i, c in enumerate(choices)
-    ]
-    (work / "jobs.json").write_text(json.dumps(jobs))
-    subprocess.run([sys.executable, str(BAKE_BATCH), str(work / "jobs.json")], check=True)
+    baked = Bakery(work).bake_many(choices, work / "batch")
     seen = {}
-    for index, choice in enumerate(choices):
-        seen.setdefault(requirements(work / str(index) / matrix.DEFAULT_SLUG), choice)
+    for choice in choices:
+        seen.setdefault(requirements(baked[matrix.ident(matrix.full(choice))].path), choice)
     shutil.rmtree(work)
     return list(seen.values())
 
