@@ -64,6 +64,13 @@ class Bakery:
             self.groups[group] = self._shared_group(matrix.service_of(answers), group)
         return self.groups[group][matrix.ident(answers)]
 
+    def private_copy(self, answers: dict, parent: Path) -> Path:
+        """A copy of the bake of ``answers`` under ``parent``, for a test that writes into it
+        (static files, caches) while other workers read the shared bake."""
+        baked = self.bake(answers)
+        assert baked.ok, baked.error
+        return Path(shutil.copytree(baked.path, parent / baked.path.name))
+
     def _shared_group(self, service: dict, group: str) -> dict[str, Baked]:
         group_dir = self.root / group
         saved = self.root / f"{group}.json"

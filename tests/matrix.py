@@ -79,7 +79,12 @@ FILES_PRESENT_WHEN = {
     ("docker", "yes"): ["Dockerfile", "compose.yaml", ".dockerignore"],
     ("ci", "github"): [".github/workflows/ci.yml"],
     ("ci", "gitlab"): [".gitlab-ci.yml"],
-    ("api_docs", "drf-spectacular"): ["api/schema.py", "api/openapi.py", "tests/test_api_docs.py"],
+    ("api_docs", "drf-spectacular"): [
+        "api/schema.py",
+        "api/openapi.py",
+        "api/templates/api/redoc.html",
+        "tests/test_api_docs.py",
+    ],
     ("throttling", "yes"): ["tests/test_throttling.py"],
     ("default_permission", "DjangoModelPermissions"): [
         "api/migrations/0002_permission_groups.py",
@@ -115,7 +120,7 @@ ALWAYS_PRESENT = [
 # Distribution names that appear in [project.dependencies] exactly when an option has a value.
 DEPENDENCY_PRESENT_WHEN = {
     ("authentication", "jwt"): ["djangorestframework-simplejwt"],
-    ("api_docs", "drf-spectacular"): ["drf-spectacular", "pyyaml"],
+    ("api_docs", "drf-spectacular"): ["drf-spectacular", "drf-spectacular-sidecar", "pyyaml"],
 }
 
 # The first line of LICENSE that says which license it is.

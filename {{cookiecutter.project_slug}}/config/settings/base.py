@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 {%- endif %}
 {%- if cookiecutter.api_docs == "drf-spectacular" %}
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 {%- endif %}
     "users",
     "api",
@@ -107,6 +108,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "api.utils.permission.{{ cookiecutter.default_permission }}",
     ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "api.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 20,
 {%- if cookiecutter.throttling == "yes" %}
@@ -145,6 +150,7 @@ PUBLIC_ENDPOINTS = [
 {%- if cookiecutter.api_docs == "drf-spectacular" %}
     "schema",
     "docs",
+    "redoc",
 {%- endif %}
 {%- if cookiecutter.default_permission == "IsAuthenticatedOrReadOnly" %}
     # IsAuthenticatedOrReadOnly: anyone may read notes.
@@ -176,6 +182,16 @@ SPECTACULAR_SETTINGS = {
     # Separate request and response components: write-only fields (passwords) stay out
     # of responses, read-only ones out of requests.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from our own static files (drf-spectacular-sidecar), not a CDN:
+    # the docs work offline and under a strict Content-Security-Policy.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.openapi.describe_authentication",
+    ],
 }
 {%- endif %}
 

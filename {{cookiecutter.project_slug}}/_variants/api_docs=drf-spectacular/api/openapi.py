@@ -1,8 +1,11 @@
-"""The OpenAPI schema class: drf-spectacular's, plus the permission classes of each operation.
+"""The OpenAPI schema class: drf-spectacular's, plus the permission classes of each operation,
+and a hook that tells the docs' readers how to authenticate.
 
 Kept apart from api/schema.py, which imports the views: DRF resolves DEFAULT_SCHEMA_CLASS
 while the views module is still being imported.
 """
+
+import inspect
 
 from drf_spectacular.openapi import AutoSchema
 
@@ -21,3 +24,13 @@ class PermissionAwareAutoSchema(AutoSchema):
             description = operation.get("description", "")
             operation["description"] = f"{description}\n\nPermissions: {guard}.".strip()
         return operation
+
+
+def describe_authentication(result, generator, request, public):
+    """Postprocessing hook: the schema's description ends with api/credentials.py's docstring."""
+    from api import credentials  # at call time: DRF loads this module while views are imported
+
+    how = inspect.cleandoc(credentials.__doc__)
+    description = result["info"].get("description", "")
+    result["info"]["description"] = f"{description}\n\n## Authentication\n\n{how}".strip()
+    return result

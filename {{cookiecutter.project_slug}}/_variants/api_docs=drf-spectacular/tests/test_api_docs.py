@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.auth import SECURITY_SCHEME
+from tests.auth import CREDENTIALS_ROUTE, SECURITY_SCHEME
 
 
 @pytest.fixture
@@ -51,3 +51,21 @@ def test_docs_page_is_served(db):
 
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+@pytest.mark.parametrize("page", ["docs", "redoc"])
+def test_docs_pages_load_their_assets_from_our_static_files(db, page):
+    response = APIClient().get(reverse(page))
+    html = response.content.decode()
+
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "cdn.jsdelivr.net" not in html
+    assert "https://" not in html
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_schema_tells_readers_how_to_authenticate(schema):
+    description = schema["info"]["description"]
+
+    assert "## Authentication" in description
+    assert reverse(CREDENTIALS_ROUTE) in description

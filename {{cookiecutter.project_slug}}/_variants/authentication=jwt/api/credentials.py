@@ -1,7 +1,9 @@
 """How a client gets its credential: POST username and password, receive a JWT pair.
 
-Send the access token back as ``Authorization: Bearer <access>``; refresh it at
-auth/token/refresh/. Tokens are never read from the URL.
+POST ``{"username", "password"}`` to /api/auth/token/ and send the access token back as
+``Authorization: Bearer <access>`` (in the docs UI: Authorize, paste the access token);
+refresh it at /api/auth/token/refresh/. Tokens are never read from the URL. Browsers
+can also log in at /api-auth/login/.
 """
 
 from django.urls import path

@@ -1,9 +1,10 @@
 """How a client gets its credential: a session cookie.
 
-GET auth/login/ sets the CSRF cookie; POST username and password with the
+GET /api/auth/login/ sets the CSRF cookie; POST username and password with the
 ``X-CSRFToken`` header starts the session. Every later unsafe request sends the
 header too: SessionAuthentication enforces CSRF for logged-in users.
-Browsers can also use DRF's login page under /api-auth/.
+Browsers log in at /api-auth/login/; the docs UI then sends the cookie and the CSRF
+header by itself.
 """
 
 from django.contrib.auth import authenticate, login, logout

@@ -1,6 +1,8 @@
 """How a client gets its credential: POST username and password, receive a token.
 
-Send it back as ``Authorization: Token <key>``; tokens are never read from the URL.
+POST ``{"username", "password"}`` to /api/auth/token/ and send the token back as
+``Authorization: Token <key>`` (in the docs UI: Authorize, value ``Token <key>``).
+Tokens are never read from the URL. Browsers can also log in at /api-auth/login/.
 """
 
 from django.urls import path

@@ -1,0 +1,241 @@
+"""The baked service's web pages in a real browser: headless Chromium, offline, under gunicorn.
+
+For a few representative combinations (each authentication option at least): bake, migrate,
+collectstatic, serve with the production settings (DEBUG off, WhiteNoise for static files)
+under gunicorn, then with Playwright: log in on the browsable API's login page as alice, see
+her notes and only the forms the object rule allows, log out, log in as bob and see the
+other side; open the docs pages and the admin login. Every request must stay on loopback and
+every static file must load. Screenshots land in artifacts/screenshots/<combination>/.
+"""
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests import matrix
+from tests.serve import fresh_database, gunicorn, manage, production_env, serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = matrix.TEMPLATE / "artifacts" / "screenshots"
+PASSWORD = "browser-test-password-0123"
+
+# Flags that keep Chromium from calling home: this machine's network is closed, and the
+# test must prove that the pages themselves need nothing beyond loopback.
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+# alice and bob, one note each; both may create notes under every global policy
+# (DjangoModelPermissions: the "editors" group the data migration creates).
+SEED = f"""
+import json
+from django.contrib.auth.models import Group
+from api.models import Note
+from users.models import User
+
+notes = {{}}
+for name in ("alice", "bob"):
+    user = User.objects.create_user(name, password="{PASSWORD}")
+    user.groups.add(*Group.objects.filter(name="editors"))
+    notes[name] = Note.objects.create(title=f"{{name.title()}}'s note", body="", owner=user).pk
+User.objects.create_superuser("admin", password="{PASSWORD}")
+print(json.dumps(notes))
+"""
+
+COMBINATIONS = [
+    {
+        "authentication": "token",
+        "default_permission": "IsAuthenticated",
+        "object_access": "owner_or_read_only",
+        "api_docs": "drf-spectacular",
+        "throttling": "yes",
+    },
+    {
+        "authentication": "jwt",
+        "default_permission": "IsAuthenticatedOrReadOnly",
+        "object_access": "owner_only",
+        "api_docs": "drf-spectacular",
+        "throttling": "no",
+    },
+    {
+        "authentication": "session",
+        "default_permission": "DjangoModelPermissions",
+        "object_access": "owner_or_read_only",
+        "api_docs": "drf-spectacular",
+        "throttling": "yes",
+    },
+    {
+        "authentication": "session",
+        "default_permission": "IsAuthenticated",
+        "object_access": "owner_only",
+        "api_docs": "none",
+        "throttling": "no",
+    },
+]
+
+
+def label(answers: dict) -> str:
+    return "-".join(answers[key] for key in matrix.SERVICE_OPTIONS)
+
+
+class Browser:
+    """One page in a fresh Chromium context that refuses, and records, non-loopback requests."""
+
+    def __init__(self, context, base: str, shots: Path):
+        self.base = base
+        self.shots = shots
+        self.left_loopback: list[str] = []
+        self.failed_assets: list[str] = []
+        self.page_errors: list[str] = []
+        context.route("**/*", self._only_loopback)
+        self.page = context.new_page()
+        self.page.on("response", self._record_failed_asset)
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+
+    def _only_loopback(self, route):
+        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.left_loopback.append(route.request.url)
+            route.abort()
+
+    def _record_failed_asset(self, response):
+        if "/static/" in response.url and response.status != 200:
+            self.failed_assets.append(f"{response.status} {response.url}")
+
+    def open(self, path: str):
+        return self.page.goto(self.base + path)
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=self.shots / f"{name}.png", full_page=True)
+
+    def log_in(self, username: str) -> None:
+        self.open("/api-auth/login/?next=/api/notes/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("[type=submit]")
+        self.page.wait_for_url("**/api/notes/")
+
+    def log_out(self) -> None:
+        # Bootstrap's dropdown (static JS) opens the menu; logout is a POST with CSRF.
+        self.page.click(".navbar .dropdown-toggle")
+        with self.page.expect_response(lambda r: "/api-auth/logout/" in r.url) as logout:
+            self.page.click("text=Log out")
+        assert logout.value.request.method == "POST"
+        # Back on the page it came from, now anonymous: the navbar offers "Log in".
+        self.page.locator(".navbar").get_by_text("Log in").wait_for()
+
+    def has_delete_button(self) -> bool:
+        return self.page.locator("button.btn-danger", has_text="DELETE").count() > 0
+
+    def has_edit_form(self) -> bool:
+        return self.page.locator("#put-object-form, #put-generic-content-form").count() > 0
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("answers", COMBINATIONS, ids=label)
+def test_pages_work_in_a_browser_offline(bakery, database_url_for, chromium, tmp_path, answers):
+    project = bakery.private_copy(answers, tmp_path)
+    database = fresh_database(database_url_for, f"browser_{COMBINATIONS.index(answers)}")
+    env = production_env(database)
+    manage(project, env, "migrate", "-v0")
+    manage(project, env, "collectstatic", "--noinput", "-v0")
+    notes = json.loads(manage(project, env, "shell", "-v0", "-c", SEED))
+    others_visible = answers["object_access"] == "owner_or_read_only"
+
+    shots = SCREENSHOTS / label(answers)
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+
+    with serving(gunicorn(), project, env, tmp_path / "gunicorn.log") as base:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        browser = Browser(context, base, shots)
+        page = browser.page
+
+        browser.open("/api-auth/login/")
+        browser.shot("login")
+
+        # alice: her note and its forms; bob's note read-only, or not there at all.
+        browser.log_in("alice")
+        assert page.locator(".navbar .dropdown-toggle").inner_text().strip() == "alice"
+        listing = page.locator(".response-info").inner_text()
+        assert "Alice's note" in listing
+        assert ("Bob's note" in listing) is others_visible
+        assert page.locator("#post-object-form").count() == 1, "alice may create notes"
+        browser.shot("notes-as-alice")
+
+        browser.open(f"/api/notes/{notes['alice']}/")
+        assert browser.has_delete_button() and browser.has_edit_form()
+        browser.shot("own-note-as-alice")
+
+        response = browser.open(f"/api/notes/{notes['bob']}/")
+        if others_visible:
+            assert response.status == 200
+            assert "Bob's note" in page.locator(".response-info").inner_text()
+        else:
+            assert response.status == 404
+        assert not browser.has_delete_button() and not browser.has_edit_form()
+        browser.shot("others-note-as-alice")
+
+        browser.log_out()
+
+        # bob: the mirror image.
+        browser.log_in("bob")
+        listing = page.locator(".response-info").inner_text()
+        assert "Bob's note" in listing
+        assert ("Alice's note" in listing) is others_visible
+        browser.open(f"/api/notes/{notes['alice']}/")
+        assert not browser.has_delete_button() and not browser.has_edit_form()
+        browser.open(f"/api/notes/{notes['bob']}/")
+        assert browser.has_delete_button()
+        browser.shot("own-note-as-bob")
+        browser.log_out()
+
+        if answers["api_docs"] == "drf-spectacular":
+            browser.open("/api/docs/")
+            page.wait_for_selector(".opblock")
+            operations = page.locator(".opblock").count()
+            assert operations >= 10, f"Swagger UI rendered only {operations} operations"
+            assert page.locator("button.authorize").count() == 1
+            assert page.get_by_text("Authentication", exact=True).count() >= 1
+            browser.shot("docs")
+
+            browser.open("/api/redoc/")
+            page.wait_for_selector("h1")
+            assert page.get_by_text("/api/notes/").count() >= 1
+            browser.shot("redoc")
+        else:
+            assert browser.open("/api/docs/").status == 404
+
+        browser.open("/admin/")
+        page.wait_for_selector("#login-form")
+        # The admin's stylesheet loaded: its header is not the browser's default white.
+        header = page.eval_on_selector("#header", "e => getComputedStyle(e).backgroundColor")
+        assert header not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
+        browser.shot("admin-login")
+        context.close()
+
+    assert browser.left_loopback == []
+    assert browser.failed_assets == []
+    assert browser.page_errors == []
+    assert {path.name for path in shots.iterdir()} >= {"notes-as-alice.png", "login.png"}

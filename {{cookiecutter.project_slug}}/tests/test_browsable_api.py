@@ -1,0 +1,30 @@
+"""The browsable API offers forms only for what the logged-in user may do."""
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+HTML = {"HTTP_ACCEPT": "text/html"}
+DELETE_BUTTON = 'data-target="#deleteModal">DELETE</button>'
+
+
+def logged_in(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def test_owner_sees_the_delete_button_on_their_note(users, note):
+    response = logged_in("owner").get(reverse("note-detail", args=[note.pk]), **HTML)
+
+    assert response.status_code == 200
+    assert DELETE_BUTTON in response.content.decode()
+
+
+def test_a_404_page_offers_no_delete_button_or_form(users):
+    response = logged_in("owner").get(reverse("note-detail", args=[999_999]), **HTML)
+
+    assert response.status_code == 404
+    assert DELETE_BUTTON not in response.content.decode()
+    assert 'id="put-object-form"' not in response.content.decode()
