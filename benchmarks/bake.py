@@ -29,24 +29,12 @@ def one_file_template(root: Path) -> Path:
     return template
 
 
-def median_seconds(template: Path, answers: list[str], runs: int, root: Path) -> float:
-    times = []
-    for run in range(runs):
-        output = root / f"out-{template.name}-{len(times)}-{run}-{time.monotonic_ns()}"
-        command = [
-            sys.executable,
-            "-m",
-            "cookiecutter",
-            "--no-input",
-            str(template),
-            "-o",
-            str(output),
-            *answers,
-        ]
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def bake_seconds(template: Path, answers: list[str], output: Path) -> float:
+    """One whole ``cookiecutter --no-input`` process, in seconds."""
+    command = [sys.executable, "-m", "cookiecutter", "--no-input", str(template), "-o", str(output)]
+    start = time.perf_counter()
+    subprocess.run([*command, *answers], check=True, capture_output=True)
+    return time.perf_counter() - start
 
 
 def count_files(root: Path) -> int:
@@ -59,28 +47,21 @@ def main() -> None:
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        floor = median_seconds(one_file_template(root), [], runs, root)
+        cases = {"floor (one-file template)": (one_file_template(root), [])}
+        cases |= {name: (TEMPLATE, answers) for name, answers in CASES.items()}
+        times = {name: [] for name in cases}
+        # Round-robin, not one case after another: the machine's drift hits every case alike.
+        for run in range(runs):
+            for name, (template, answers) in cases.items():
+                output = root / f"{len(times[name])}-{run}-{abs(hash(name))}"
+                times[name].append(bake_seconds(template, answers, output))
+        floor = statistics.median(times["floor (one-file template)"])
         print(f"| bake | median of {runs} | x floor | files |")
         print("|---|---|---|---|")
-        print(f"| floor (one-file template) | {floor:.3f} s | 1.00 | 1 |")
-        for name, answers in CASES.items():
-            seconds = median_seconds(TEMPLATE, answers, runs, root)
-            out = root / f"count-{name}"
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "cookiecutter",
-                    "--no-input",
-                    str(TEMPLATE),
-                    "-o",
-                    str(out),
-                    *answers,
-                ],
-                check=True,
-                capture_output=True,
-            )
-            print(f"| {name} | {seconds:.3f} s | {seconds / floor:.2f} | {count_files(out)} |")
+        for name in cases:
+            seconds = statistics.median(times[name])
+            files = count_files(next(root.glob(f"0-0-{abs(hash(name))}")))
+            print(f"| {name} | {seconds:.3f} s | {seconds / floor:.2f} | {files} |")
 
 
 if __name__ == "__main__":
