@@ -1,4 +1,4 @@
-"""Lay the chosen option files over the project, then drop the rest. No network.
+"""Lay the chosen option files over the project, drop the rest, write .env. No network.
 
 The template keeps every file that only some options need under ``_variants/``, in
 folders named by conditions, e.g. ``_variants/docker=yes/Dockerfile`` or
@@ -24,7 +24,15 @@ def conditions_hold(folders: list[str]) -> bool:
     return all(ANSWERS.get(key) == value for key, value in pairs)
 
 
-def main() -> None:
+def write_development_env() -> None:
+    """A git-ignored .env with this bake's own random SECRET_KEY (config/settings/local.py
+    reads it): no two bakes share a key, and none is ever committed."""
+    with open(".env", "w") as dotenv:
+        dotenv.write("# Development settings for this checkout; never commit this file.\n")
+        dotenv.write(f"SECRET_KEY={os.urandom(32).hex()}\n")
+
+
+def overlay_variants() -> None:
     for directory, _, files in os.walk(VARIANTS):
         parts = os.path.relpath(directory, VARIANTS).split(os.sep)
         if not files or not conditions_hold(parts):
@@ -40,4 +48,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    overlay_variants()
+    write_development_env()

@@ -12,3 +12,6 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 25+ opens a control socket per user ($HOME/.gunicorn/gunicorn.ctl) for
+# runtime management; services sharing a user would share it. Not needed here.
+control_socket_disable = True

@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class ApiConfig(AppConfig):
     name = "api"
+
+    def ready(self):
+        # Connects the receiver that ends a user's credentials when the password changes.
+        from api import credentials  # noqa: F401

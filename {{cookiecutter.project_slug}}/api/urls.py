@@ -3,6 +3,7 @@ from django.urls import include, path
 from api import credentials, views
 
 urlpatterns = [
+    path("", views.api_root, name="api-root"),
     path("health/", views.health, name="health"),
     path("me/", views.me, name="me"),
     path("vip/", views.vip, name="vip"),

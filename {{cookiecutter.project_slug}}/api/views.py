@@ -1,7 +1,15 @@
 """The example API. Each view states its policy; the global default covers the rest."""
 
+import math
+import select
+import time
+
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
+from django.urls import NoReverseMatch, reverse
+from psycopg import Error as PsycopgError
+from psycopg import pq
 from rest_framework import generics, status
 from rest_framework.decorators import (
     api_view,
@@ -16,19 +24,69 @@ from api.note_access import NOTE_OBJECT_RULE, visible_notes
 from api.serializers import MeSerializer, NoteSerializer
 from api.utils.permission import IsAuthenticated, IsVIP
 
+# The query /api/health/ runs: the database answers, and it has been migrated.
+HEALTH_QUERY = b"SELECT 1 FROM django_migrations LIMIT 1"
+
+
+def database_answers(timeout: float) -> bool:
+    """True when the database runs HEALTH_QUERY within ``timeout`` seconds.
+
+    On a connection of its own, not the request's: a server that hangs (stuck, not down)
+    never answers a query, and statement_timeout cannot help because the server is what
+    hangs. So the connection gets a connect_timeout and the query goes through libpq's
+    non-blocking API, abandoned at the deadline.
+    """
+    deadline = time.monotonic() + timeout
+    params = connection.get_connection_params()
+    params["connect_timeout"] = max(2, math.ceil(timeout))  # libpq's minimum is 2 s
+    try:
+        with connection.wrap_database_errors:
+            probe = connection.get_new_connection(params)
+    except DatabaseError:
+        return False
+    try:
+        pgconn = probe.pgconn
+        pgconn.send_query(HEALTH_QUERY)
+        while pgconn.is_busy():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([pgconn.socket], [], [], remaining)[0]:
+                return False
+            pgconn.consume_input()
+        result = pgconn.get_result()
+        return result is not None and result.status == pq.ExecStatus.TUPLES_OK
+    except PsycopgError:
+        return False
+    finally:
+        probe.close()
+
 
 @api_view(["GET"])
 @authentication_classes([])  # a stale token must not turn a health check into a 401
 @permission_classes([])  # public: load balancers and orchestrators call it
 @throttle_classes([])
 def health(request):
-    """200 when the service can reach its database, 503 when it cannot."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
+    """200 when the database answers within HEALTH_CHECK_TIMEOUT seconds, 503 when not."""
+    if not database_answers(settings.HEALTH_CHECK_TIMEOUT):
         return Response({"status": "unavailable"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     return Response({"status": "ok"})
+
+
+# Routes /api/ links to, when this project has them (the credential and docs routes
+# depend on the options it was baked with).
+ROOT_LINKS = ["health", "me", "vip", "note-list", "auth-token", "auth-login", "docs", "schema"]
+
+
+@api_view(["GET"])
+@permission_classes([])  # public: a table of contents, the schema says more
+def api_root(request):
+    """Links to the API's main routes; where the browsable API lands after login."""
+    links = {}
+    for name in ROOT_LINKS:
+        try:
+            links[name] = request.build_absolute_uri(reverse(name))
+        except NoReverseMatch:
+            continue
+    return Response(links)
 
 
 @api_view(["GET"])

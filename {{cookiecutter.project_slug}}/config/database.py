@@ -13,13 +13,14 @@ from pathlib import Path
 import environ
 
 
-def database_settings(env: environ.Env, pgdata: Path, *, throwaway: bool) -> dict:
+def database_settings(env: environ.Env, pgdata: Path, *, throwaway: bool, options: dict) -> dict:
     """DATABASES["default"] from DATABASE_URL, else from an embedded server in ``pgdata``.
 
+    ``options`` are libpq connection parameters (timeouts); those in DATABASE_URL win.
     ``throwaway=True`` deletes the data folder when the last process using it exits (tests).
     """
     if os.environ.get("DATABASE_URL"):
-        return env.db_url("DATABASE_URL")
+        return with_options(env.db_url("DATABASE_URL"), options)
 
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine.
@@ -35,4 +36,10 @@ def database_settings(env: environ.Env, pgdata: Path, *, throwaway: bool) -> dic
         "USER": "postgres",
         "HOST": str(info.socket_dir),
         "PORT": info.port,
+        "OPTIONS": options,
     }
+
+
+def with_options(database: dict, options: dict) -> dict:
+    """``database`` with ``options`` under the OPTIONS it already has (those win)."""
+    return {**database, "OPTIONS": {**options, **database.get("OPTIONS", {})}}

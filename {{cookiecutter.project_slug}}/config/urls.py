@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# Under /api/ these answer JSON like the API's own errors (api/errors.py).
+handler404 = "api.errors.not_found"
+handler500 = "api.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

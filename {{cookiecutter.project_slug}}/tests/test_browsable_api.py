@@ -3,15 +3,16 @@
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from users.models import User
 
 HTML = {"HTTP_ACCEPT": "text/html"}
 DELETE_BUTTON = 'data-target="#deleteModal">DELETE</button>'
 
 
 def logged_in(username: str) -> Client:
+    # force_login: Client.login() passes no request to authenticate(), which django-axes refuses.
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    client.force_login(User.objects.get(username=username))
     return client
 
 

@@ -1,6 +1,10 @@
 """The function-based views: health, me and vip."""
 
-from django.db.utils import OperationalError
+import socket
+import time
+
+from django.db import connection, connections, transaction
+from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -21,18 +25,37 @@ def test_health_ignores_a_stale_authorization_header(db):
     assert client.get(reverse("health")).status_code == 200
 
 
-class UnreachableDatabase:
-    def cursor(self):
-        raise OperationalError("connection refused")
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
-def test_health_reports_503_when_the_database_fails(db, monkeypatch):
-    monkeypatch.setattr("api.views.connection", UnreachableDatabase())
+def test_health_reports_503_when_the_database_is_down(db, monkeypatch):
+    database = connections["default"]
+    unreachable = {**database.settings_dict, "HOST": "127.0.0.1", "PORT": closed_port()}
+    monkeypatch.setattr(database, "settings_dict", unreachable)
 
     response = APIClient().get(reverse("health"))
 
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
+
+
+@override_settings(HEALTH_CHECK_TIMEOUT=0.5)
+def test_health_gives_up_on_a_hung_database_and_recovers_by_itself(db):
+    """A statement that never returns: the health query waits on a lock this test holds."""
+    client = APIClient()
+    with transaction.atomic():
+        connection.cursor().execute("LOCK TABLE django_migrations IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        hung = client.get(reverse("health"))
+        waited = time.monotonic() - started
+        transaction.set_rollback(True)  # back to the savepoint: the lock is released
+
+    assert hung.status_code == 503
+    assert waited < 2
+    assert client.get(reverse("health")).status_code == 200
 
 
 def test_me_returns_the_requester(client_for, users):

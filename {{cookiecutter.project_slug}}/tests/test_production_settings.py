@@ -2,6 +2,7 @@
 
 import os
 import runpy
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 PROJECT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
-    "SECRET_KEY": "production-secret-key-" + "x" * 40,
+    "SECRET_KEY": secrets.token_hex(32),
     "DATABASE_URL": "postgres://app:app@db.invalid:5432/app",
     "ALLOWED_HOSTS": "api.example.com",
 }
@@ -39,3 +40,41 @@ def test_production_passes_the_deploy_checklist():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def production_settings(monkeypatch, **extra) -> dict:
+    """The production settings under PRODUCTION_ENV plus ``extra``, base.py read afresh."""
+    for name, value in {**PRODUCTION_ENV, **extra}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delitem(sys.modules, "config.settings.base")
+    return runpy.run_module("config.settings.production")
+
+
+def test_counters_are_shared_by_every_worker_without_extra_services(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    settings = production_settings(monkeypatch)
+
+    assert settings["CACHES"]["default"]["BACKEND"].endswith("DatabaseCache")
+    assert settings.get("AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler").endswith(
+        "AxesDatabaseHandler"
+    )
+
+
+def test_counters_live_in_redis_when_it_is_configured(monkeypatch):
+    settings = production_settings(monkeypatch, REDIS_URL="redis://cache.invalid:6379/0")
+
+    assert settings["CACHES"]["default"]["BACKEND"].endswith("RedisCache")
+    assert settings["AXES_HANDLER"] == "axes.handlers.cache.AxesCacheHandler"
+
+
+def test_database_timeouts_come_from_the_environment(monkeypatch):
+    settings = production_settings(monkeypatch, DB_CONNECT_TIMEOUT="3", DB_STATEMENT_TIMEOUT="7")
+    options = settings["DATABASES"]["default"]["OPTIONS"]
+
+    assert options["connect_timeout"] == 3
+    assert options["options"] == "-c statement_timeout=7000"
+
+
+def test_only_the_trusted_proxy_count_makes_x_forwarded_for_count(monkeypatch):
+    assert production_settings(monkeypatch)["REST_FRAMEWORK"]["NUM_PROXIES"] == 0
+    assert production_settings(monkeypatch, NUM_PROXIES="1")["REST_FRAMEWORK"]["NUM_PROXIES"] == 1

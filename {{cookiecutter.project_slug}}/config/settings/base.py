@@ -4,11 +4,10 @@ Values that differ between deployments come from the environment (django-environ
 https://docs.djangoproject.com/en/stable/ref/settings/
 """
 
-{% if cookiecutter.authentication == "jwt" -%}
 from datetime import timedelta
-{% endif -%}
 from pathlib import Path
 
+import django
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -36,9 +35,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "rest_framework",
 {%- if cookiecutter.authentication == "token" %}
-    "rest_framework.authtoken",
+    "knox",
+{%- elif cookiecutter.authentication == "jwt" %}
+    "rest_framework_simplejwt.token_blacklist",
 {%- endif %}
 {%- if cookiecutter.api_docs == "drf-spectacular" %}
     "drf_spectacular",
@@ -52,6 +54,13 @@ INSTALLED_APPS = [
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/stable/topics/auth/customizing/#substituting-a-custom-user-model
 AUTH_USER_MODEL = "users.User"
+# django-axes first: it refuses a locked-out username before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Where the browsable API's login lands without ?next=.
+LOGIN_REDIRECT_URL = "/api/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -62,13 +71,19 @@ AUTH_PASSWORD_VALIDATORS = [
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
+    "api.security.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+{%- if cookiecutter.throttling == "yes" %}
+    "api.throttling.LoginFormThrottleMiddleware",
+{%- endif %}
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a login refused by AxesStandaloneBackend into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # TEMPLATES AND STATIC FILES
@@ -90,6 +105,50 @@ TEMPLATES = [
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# SECURITY
+# ------------------------------------------------------------------------------
+# Bodies larger than this get 413 (api/security.py), whatever reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
+# A CSRF failure under /api/ answers JSON like the API's other errors.
+CSRF_FAILURE_VIEW = "api.errors.csrf_failure"
+# Content-Security-Policy on every response: scripts only from this origin, no inline
+# script anywhere (Swagger UI loads its start-up script from a URL). Styles may be inline:
+# Swagger UI, Redoc and the admin set style attributes. Redoc searches in a blob: worker.
+# Django 6: https://docs.djangoproject.com/en/stable/ref/csp/
+# Django 5.2: https://django-csp.readthedocs.io/
+CONTENT_SECURITY_POLICY_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+if django.VERSION >= (6, 0):
+    MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+    SECURE_CSP = CONTENT_SECURITY_POLICY_DIRECTIVES
+else:
+    MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CONTENT_SECURITY_POLICY_DIRECTIVES}
+
+# LOGIN LOCKOUT
+# ------------------------------------------------------------------------------
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# After LOGIN_FAILURE_LIMIT failures in a row for one username from one address, every
+# login surface (the API's credential endpoint, /api-auth/login/, /admin/login/) refuses
+# that username from that address, right password or not, for LOGIN_COOLOFF_MINUTES.
+# Other users and other addresses are unaffected. Failures are counted in PostgreSQL, so
+# every worker and host shares them; with REDIS_URL, in Redis.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "api.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "api.errors.lockout_response"
+
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/
@@ -99,7 +158,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
 {%- if cookiecutter.authentication == "token" %}
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
 {%- elif cookiecutter.authentication == "jwt" %}
         "rest_framework_simplejwt.authentication.JWTAuthentication",
 {%- endif %}
@@ -112,11 +171,19 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "api.renderers.BrowsableAPIRenderer",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # How many proxies in front of the service append to X-Forwarded-For. 0: throttles
+    # and lockouts key on the connecting address, and the header is ignored.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 20,
 {%- if cookiecutter.throttling == "yes" %}
     # https://www.django-rest-framework.org/api-guide/throttling/
-    # Counters live in the default cache: per process unless REDIS_URL is set.
+    # Counters live in the default cache, shared by every worker and host (CACHE below).
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -136,6 +203,7 @@ REST_FRAMEWORK = {
 # Routes (URL names) anyone may call without logging in. `manage.py permission_report
 # --fail-on-open` fails on any other route an anonymous client can reach.
 PUBLIC_ENDPOINTS = [
+    "api-root",
     "health",
     "rest_framework:login",
     "rest_framework:logout",
@@ -146,6 +214,7 @@ PUBLIC_ENDPOINTS = [
 {%- endif %}
 {%- if cookiecutter.authentication == "jwt" %}
     "auth-token-refresh",
+    "auth-logout",  # the refresh token in the body is the credential
 {%- endif %}
 {%- if cookiecutter.api_docs == "drf-spectacular" %}
     "schema",
@@ -163,10 +232,29 @@ PUBLIC_ENDPOINTS = [
 # SIMPLE JWT
 # ------------------------------------------------------------------------------
 # https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+# Access tokens are checked by signature alone, so they are short-lived. A refresh token
+# works once (the new pair replaces it; a reused one is refused) and api/credentials.py
+# blacklists all of a user's refresh tokens when the password changes. CHECK_REVOKE_TOKEN
+# puts a hash of the password into each token: access tokens issued before a password
+# change are refused too.
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_LIFETIME", default=300)),
-    "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_REFRESH_LIFETIME", default=86400)),
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=5)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=1)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "CHECK_REVOKE_TOKEN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
+}
+{%- endif %}
+{%- if cookiecutter.authentication == "token" %}
+
+# KNOX TOKENS
+# ------------------------------------------------------------------------------
+# https://jazzband.github.io/django-rest-knox/settings/
+# One token per login, stored as a hash, expiring TOKEN_TTL_HOURS after it was issued.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("TOKEN_TTL_HOURS", default=10)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 {%- endif %}
 {%- if cookiecutter.api_docs == "drf-spectacular" %}
@@ -187,7 +275,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    # Swagger UI forgets a pasted credential when the tab closes, unless told otherwise.
+    "SWAGGER_UI_SETTINGS": {
+        "persistAuthorization": env.bool("SWAGGER_PERSIST_AUTHORIZATION", default=False),
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.openapi.describe_authentication",
@@ -197,9 +288,10 @@ SPECTACULAR_SETTINGS = {
 
 # CACHE
 # ------------------------------------------------------------------------------
-# https://docs.djangoproject.com/en/stable/topics/cache/#redis
-# With REDIS_URL every worker and host shares one cache (throttle counters included);
-# without it each process keeps its own in memory.
+# https://docs.djangoproject.com/en/stable/topics/cache/
+# One cache for every worker and host, so that throttle counters hold across them: a table
+# in the project's PostgreSQL (api/migrations/0002_cache_table.py creates it), or Redis
+# with REDIS_URL, which then keeps the login failure counts too.
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
@@ -207,8 +299,29 @@ if env.str("REDIS_URL", default=""):
             "LOCATION": env.str("REDIS_URL"),
         }
     }
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            # Django counts the rows on every write and culls past this many.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+
+# DATABASE
+# ------------------------------------------------------------------------------
+# https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-CONNECT-TIMEOUT
+# A request gives up on a database that does not accept a connection within
+# DB_CONNECT_TIMEOUT seconds, or does not finish a statement within DB_STATEMENT_TIMEOUT;
+# /api/health/ gives up after HEALTH_CHECK_TIMEOUT and answers 503. Statements stop well
+# before gunicorn's 30 s timeout kills the worker, so the client gets the 503.
+DATABASE_OPTIONS = {
+    "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
+    "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT', default=20) * 1000}",
+}
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3.0)
 
 # LOGGING
 # ------------------------------------------------------------------------------

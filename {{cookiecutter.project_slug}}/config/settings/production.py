@@ -8,8 +8,10 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.database import with_options
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASE_OPTIONS, env
 
 
 def required(name: str, example: str) -> str:
@@ -29,9 +31,9 @@ required("DATABASE_URL", "postgres://user:password@db.example.com:5432/app")
 
 # DATABASE
 # ------------------------------------------------------------------------------
-# Persistent connections with a health check before reuse.
+# Persistent connections with a health check before reuse; timeouts from base.py.
 # https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections
-DATABASES = {"default": env.db_url("DATABASE_URL")}
+DATABASES = {"default": with_options(env.db_url("DATABASE_URL"), DATABASE_OPTIONS)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

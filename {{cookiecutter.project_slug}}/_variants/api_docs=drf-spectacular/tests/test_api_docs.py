@@ -69,3 +69,12 @@ def test_schema_tells_readers_how_to_authenticate(schema):
 
     assert "## Authentication" in description
     assert reverse(CREDENTIALS_ROUTE) in description
+
+
+def test_swagger_ui_starts_from_a_script_url_and_forgets_pasted_credentials(db):
+    page = APIClient().get(reverse("docs")).content.decode()
+    script = APIClient().get(reverse("docs"), {"script": ""})
+
+    assert "<script>" not in page  # the start-up script comes from ?script, not inline
+    assert script["Content-Type"].startswith("application/javascript")
+    assert '"persistAuthorization": false' in script.content.decode()

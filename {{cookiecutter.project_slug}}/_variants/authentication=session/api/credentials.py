@@ -2,80 +2,75 @@
 
 GET /api/auth/login/ sets the CSRF cookie; POST username and password with the
 ``X-CSRFToken`` header starts the session. Every later unsafe request sends the
-header too: SessionAuthentication enforces CSRF for logged-in users.
-Browsers log in at /api-auth/login/; the docs UI then sends the cookie and the CSRF
-header by itself.
+header too: SessionAuthentication enforces CSRF for logged-in users. POST
+/api/auth/logout/ ends the session. A password change (POST ``{"old_password",
+"new_password"}`` to /api/auth/password/, or by an administrator) ends every other
+session of the user. Browsers log in at /api-auth/login/; the docs UI then sends the
+cookie and the CSRF header by itself.
 """
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.middleware.csrf import get_token
 from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.password import JSONOnly, LoginSerializer, PasswordChangeView
 from api.utils.permission import IsAuthenticated
 
-
-class DetailSerializer(serializers.Serializer):
-    """The body of a successful login or logout: {"detail": "..."}."""
-
-    detail = serializers.CharField(read_only=True)
+# A changed password needs no receiver of users.signals.password_changed here: Django
+# keeps a hash of the password in each session and ends the sessions whose hash no longer
+# matches, whoever changed it (api/password.py keeps the session that changed it).
 
 
-class LoginSerializer(serializers.Serializer):
+class SessionLoginSerializer(LoginSerializer):
     """In: username and password. Out: a message and the CSRF token to send from now on."""
 
-    username = serializers.CharField(write_only=True)
-    password = serializers.CharField(
-        write_only=True, style={"input_type": "password"}, trim_whitespace=False
-    )
     detail = serializers.CharField(read_only=True)
     csrftoken = serializers.CharField(read_only=True)
 
-    def validate(self, attrs):
-        user = authenticate(self.context["request"], **attrs)
-        if user is None:
-            raise serializers.ValidationError("Unable to log in with the provided credentials.")
-        attrs["user"] = user
-        return attrs
-
 
 @method_decorator(csrf_protect, name="post")
-class Login(APIView):
+class Login(JSONOnly, APIView):
     """GET -> the CSRF token; POST {"username", "password"} -> session cookie. Throttled."""
 
     authentication_classes = []
     permission_classes = []
     throttle_scope = "credentials"
-    serializer_class = LoginSerializer
+    serializer_class = SessionLoginSerializer
 
     def get(self, request):
         detail = "POST username and password with this token in the X-CSRFToken header."
         return Response({"detail": detail, "csrftoken": get_token(request)})
 
     def post(self, request):
-        serializer = LoginSerializer(data=request.data, context={"request": request})
+        serializer = self.serializer_class(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         login(request._request, serializer.validated_data["user"])
         # Django rotates the CSRF token at login: hand the client the new one.
         return Response({"detail": "Logged in.", "csrftoken": get_token(request)})
 
 
-class Logout(APIView):
-    """POST -> ends the session."""
+class Logout(JSONOnly, APIView):
+    """POST -> 204: the session ends."""
 
     permission_classes = [IsAuthenticated]
-    serializer_class = DetailSerializer
 
     def post(self, request):
         logout(request._request)
-        return Response({"detail": "Logged out."})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChange(PasswordChangeView):
+    """POST {"old_password", "new_password"} -> 204, and every other session of the
+    requester ends; this one continues. Logged-in users; "credentials" throttle."""
 
 
 urlpatterns = [
     path("auth/login/", Login.as_view(), name="auth-login"),
     path("auth/logout/", Logout.as_view(), name="auth-logout"),
+    path("auth/password/", PasswordChange.as_view(), name="auth-password"),
 ]

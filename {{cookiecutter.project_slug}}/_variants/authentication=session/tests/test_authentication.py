@@ -1,9 +1,13 @@
-"""SessionAuthentication: login with CSRF, logout, and how the API answers without a session."""
+"""SessionAuthentication: login with CSRF, logout, what a password change ends, and how the
+API answers without a session."""
 
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.conftest import PASSWORD
+from users.models import User
+
+NEW_PASSWORD = "a-fresh-passphrase-for-owner"
 
 
 def csrf_client() -> tuple[APIClient, str]:
@@ -20,6 +24,24 @@ def login(client: APIClient, token: str, password: str = PASSWORD):
         format="json",
         HTTP_X_CSRFTOKEN=token,
     )
+
+
+def logged_in() -> tuple[APIClient, str]:
+    """A browser-like client with a session of "owner", and its (rotated) CSRF token."""
+    client, token = csrf_client()
+    assert login(client, token).status_code == 200
+    return client, client.cookies["csrftoken"].value
+
+
+def has_session(client: APIClient) -> bool:
+    status = client.get(reverse("me")).status_code
+    assert status in (200, 403)
+    return status == 200
+
+
+def change_password(client: APIClient, token: str):
+    body = {"old_password": PASSWORD, "new_password": NEW_PASSWORD}
+    return client.post(reverse("auth-password"), body, format="json", HTTP_X_CSRFTOKEN=token)
 
 
 def test_anonymous_request_gets_403_without_a_challenge(db):
@@ -50,13 +72,11 @@ def test_wrong_password_starts_no_session(users):
     client, token = csrf_client()
 
     assert login(client, token, password="wrong").status_code == 400
-    assert client.get(reverse("me")).status_code == 403
+    assert not has_session(client)
 
 
 def test_writes_in_a_session_need_the_csrf_token(users):
-    client, token = csrf_client()
-    login(client, token)
-    token = client.cookies["csrftoken"].value  # rotated at login
+    client, token = logged_in()
 
     without = client.post(reverse("note-list"), {"title": "x"}, format="json")
     with_token = client.post(
@@ -69,9 +89,46 @@ def test_writes_in_a_session_need_the_csrf_token(users):
 
 
 def test_logout_ends_the_session(users):
-    client, token = csrf_client()
-    login(client, token)
-    token = client.cookies["csrftoken"].value
+    client, token = logged_in()
 
-    assert client.post(reverse("auth-logout"), HTTP_X_CSRFTOKEN=token).status_code == 200
-    assert client.get(reverse("me")).status_code == 403
+    assert client.post(reverse("auth-logout"), HTTP_X_CSRFTOKEN=token).status_code == 204
+    assert not has_session(client)
+
+
+def test_a_password_change_needs_the_csrf_token(users):
+    client, _ = logged_in()
+
+    response = change_password(client, token="")
+
+    assert response.status_code == 403
+    assert User.objects.get(username="owner").check_password(PASSWORD)
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(users):
+    laptop, token = logged_in()
+    phone, _ = logged_in()
+    others = APIClient()
+    others.force_login(User.objects.get(username="other"))
+
+    assert change_password(laptop, token).status_code == 204
+    assert has_session(laptop)
+    assert not has_session(phone)
+    assert has_session(others)
+
+
+def test_an_administrators_set_password_ends_every_session(users):
+    laptop, _ = logged_in()
+
+    user = User.objects.get(username="owner")
+    user.set_password(NEW_PASSWORD)
+    user.save()
+
+    assert not has_session(laptop)
+
+
+def test_a_deactivated_users_session_is_refused(users):
+    laptop, _ = logged_in()
+
+    User.objects.filter(username="owner").update(is_active=False)
+
+    assert not has_session(laptop)

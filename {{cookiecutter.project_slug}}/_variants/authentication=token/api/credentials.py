@@ -1,23 +1,76 @@
 """How a client gets its credential: POST username and password, receive a token.
 
 POST ``{"username", "password"}`` to /api/auth/token/ and send the token back as
-``Authorization: Token <key>`` (in the docs UI: Authorize, value ``Token <key>``).
-Tokens are never read from the URL. Browsers can also log in at /api-auth/login/.
+``Authorization: Token <token>`` (in the docs UI: Authorize, value ``Token <token>``).
+Every login issues a new token (one per device), which expires after ``TOKEN_TTL_HOURS``;
+the server keeps only a hash of it. POST /api/auth/logout/ ends the token the request
+was made with, /api/auth/logout-all/ every token of the user. A password change
+(POST ``{"old_password", "new_password"}`` to /api/auth/password/, or by an administrator)
+ends every token. Tokens are never read from the URL. Browsers can also log in at
+/api-auth/login/.
 """
 
+from django.dispatch import receiver
 from django.urls import path
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.settings import api_settings
+from knox import views as knox
+from rest_framework import serializers
+
+from api.authentication import TokenAuthentication
+from api.password import JSONOnly, LoginSerializer, PasswordChangeView
+from api.utils.permission import IsAuthenticated
+from users.signals import password_changed
 
 
-class ObtainToken(ObtainAuthToken):
-    """POST {"username", "password"} -> {"token"}. Public; throttled by the "credentials" scope."""
+class TokenLoginSerializer(LoginSerializer):
+    """In: username and password. Out: a new token and when it expires."""
+
+    token = serializers.CharField(read_only=True)
+    expiry = serializers.DateTimeField(read_only=True)
+
+
+class Login(JSONOnly, knox.LoginView):
+    """POST {"username", "password"} -> {"token", "expiry"}. Public; "credentials" throttle."""
 
     authentication_classes = []  # a stale Authorization header must not block getting a new token
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES  # ObtainAuthToken turns them off
-    throttle_scope = "credentials"
+    permission_classes = []
+    throttle_scope = "credentials"  # knox keeps the default throttle classes (DRF's view did not)
+    serializer_class = TokenLoginSerializer
+
+    def post(self, request, format=None):
+        serializer = self.serializer_class(data=request.data, context=self.get_context())
+        serializer.is_valid(raise_exception=True)
+        request.user = serializer.validated_data["user"]
+        return super().post(request, format=format)  # knox: create the token, answer with it
+
+
+class Logout(JSONOnly, knox.LogoutView):
+    """POST -> 204: the token this request was made with stops working."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class LogoutAll(JSONOnly, knox.LogoutAllView):
+    """POST -> 204: every token of the requester stops working."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class PasswordChange(PasswordChangeView):
+    """POST {"old_password", "new_password"} -> 204, and every token of the requester,
+    this one included, stops working. Logged-in users; "credentials" throttle."""
+
+
+@receiver(password_changed, dispatch_uid="api.credentials.end_tokens")
+def end_tokens(sender, user, **kwargs):
+    """A changed password ends every token of the user, whoever changed it."""
+    user.auth_token_set.all().delete()
 
 
 urlpatterns = [
-    path("auth/token/", ObtainToken.as_view(), name="auth-token"),
+    path("auth/token/", Login.as_view(), name="auth-token"),
+    path("auth/logout/", Logout.as_view(), name="auth-logout"),
+    path("auth/logout-all/", LogoutAll.as_view(), name="auth-logout-all"),
+    path("auth/password/", PasswordChange.as_view(), name="auth-password"),
 ]

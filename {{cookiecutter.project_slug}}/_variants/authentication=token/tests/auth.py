@@ -1,22 +1,29 @@
-"""How the tests authenticate, for TokenAuthentication."""
+"""How the tests authenticate, for django-rest-knox's TokenAuthentication."""
 
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 # TokenAuthentication sends WWW-Authenticate, so DRF answers anonymous requests with 401.
 ANONYMOUS_STATUS = 401
 WWW_AUTHENTICATE = "Token"
 # The OpenAPI security scheme drf-spectacular derives from the first authentication class.
-SECURITY_SCHEME = "tokenAuth"
+SECURITY_SCHEME = "knoxApiToken"
 CREDENTIALS_ROUTE = "auth-token"
 
-# Access-policy rows for the credential endpoint: public, so every actor gets the same
-# answer; an empty body is a 400, never a 401/403.
+# Access-policy rows for the credential endpoints. Login is public, so every actor gets
+# the same answer; the policy test's note body lacks the fields, a 400, never a 401/403.
+# Logout ends the token the actor sent; a password change without the passwords is a 400.
+# fmt: off
 CREDENTIAL_ROWS = {
-    ("auth-token", "POST"): (400, 400, 400, 400, 400),
+    # (route, method)                anon  owner  other   vip  staff
+    ("auth-token", "POST"):        ( 400,  400,  400,  400,  400),
+    ("auth-logout", "POST"):       ( 401,  204,  204,  204,  204),
+    ("auth-logout-all", "POST"):   ( 401,  204,  204,  204,  204),
+    ("auth-password", "POST"):     ( 401,  400,  400,  400,  400),
 }
+# fmt: on
 
 
 def authenticate(client, user):
-    """Send ``user``'s token in the Authorization header of every request."""
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    """Send a new token of ``user`` in the Authorization header of every request."""
+    _, key = AuthToken.objects.create(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")

@@ -1,6 +1,7 @@
-"""Rate limits: a strict one on the credential endpoint, looser ones for anon and user traffic."""
+"""Rate limits: a strict one on every login surface, looser ones for anon and user traffic."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
@@ -67,3 +68,44 @@ def test_health_is_never_throttled(db, rates):
     statuses = {client.get(reverse("health")).status_code for _ in range(5)}
 
     assert statuses == {200}
+
+
+def test_a_new_x_forwarded_for_per_request_does_not_reset_the_count(db, rates):
+    rates(anon="3/minute")
+    client = APIClient()
+
+    statuses = [
+        client.get(reverse("api-root"), HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code
+        for i in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_counts(db, rates, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    rates(anon="3/minute")
+    client = APIClient()
+
+    def get_from(address: str) -> int:
+        # The proxy appends the address it saw; whatever the client sent stays in front.
+        forwarded = f"203.0.113.66, {address}"
+        return client.get(reverse("api-root"), HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    first = [get_from("198.51.100.1") for _ in range(4)]
+
+    assert first == [200, 200, 200, 429]
+    assert get_from("198.51.100.2") == 200
+
+
+@pytest.mark.parametrize("route", ["rest_framework:login", "admin:login"])
+def test_the_login_forms_share_the_credential_rate(users, rates, route):
+    rates(credentials="3/minute")
+    client = Client()
+
+    statuses = [
+        client.post(reverse(route), {"username": "owner", "password": f"guess-{i}"}).status_code
+        for i in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]

@@ -9,6 +9,7 @@ route (outside the admin) without rows: a new endpoint gets its rows here.
 from tests.api_docs_policy import API_DOCS_ROWS
 from tests.auth import ANONYMOUS_STATUS as ANON
 from tests.auth import CREDENTIAL_ROWS
+from tests.public_policy import PUBLIC_ROWS
 
 ACTORS = ("anonymous", "owner", "other", "vip", "staff")
 
@@ -21,7 +22,6 @@ LIST_SHOWS_OTHERS_NOTES = True
 # fmt: off
 POLICY = {
     # (route, method)                  anon  owner  other   vip  staff
-    ("health", "GET"):                 ( 200,  200,  200,  200,  200),  # public health check
     ("me", "GET"):                     (ANON,  200,  200,  200,  200),
     ("me", "POST"):                    (ANON,  405,  405,  405,  405),  # @api_view(["GET"]) only
     ("vip", "GET"):                    (ANON,  403,  403,  200,  403),  # IsVIP
@@ -31,11 +31,9 @@ POLICY = {
     ("note-detail", "PUT"):            (ANON,  200,  403,  403,  403),  # only the owner may change
     ("note-detail", "PATCH"):          (ANON,  200,  403,  403,  403),
     ("note-detail", "DELETE"):         (ANON,  204,  403,  403,  403),
-    ("rest_framework:login", "GET"):   ( 200,  200,  200,  200,  200),  # browsable API login page
-    ("rest_framework:logout", "POST"): ( 200,  200,  200,  200,  200),
 }
 # fmt: on
 
-# The credential endpoints (tests/auth.py) and the docs (tests/api_docs_policy.py) are
-# public; their rows live beside the option that adds them.
-POLICY |= CREDENTIAL_ROWS | API_DOCS_ROWS
+# The public routes every project has (tests/public_policy.py), the credential endpoints
+# (tests/auth.py) and the docs (tests/api_docs_policy.py) have rows of their own.
+POLICY |= PUBLIC_ROWS | CREDENTIAL_ROWS | API_DOCS_ROWS

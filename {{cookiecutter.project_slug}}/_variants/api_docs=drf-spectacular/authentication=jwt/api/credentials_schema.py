@@ -1,0 +1,9 @@
+"""What drf-spectacular cannot infer about api/credentials.py (imported by api/schema.py)."""
+
+from drf_spectacular.utils import extend_schema
+
+from api import credentials
+
+# 204, no body; the request bodies come from the views' serializers.
+extend_schema(responses={204: None})(credentials.Logout)
+extend_schema(responses={204: None})(credentials.PasswordChange)

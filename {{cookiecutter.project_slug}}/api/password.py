@@ -1,0 +1,118 @@
+"""Where the API checks a password: logging in and changing it, for every authentication option.
+
+api/credentials.py builds its views on these. Passwords are checked by
+``django.contrib.auth.authenticate()`` with the Django request, not DRF's wrapper around
+it: django-axes counts failures per username and client address there, refuses a
+locked-out username before any password is hashed, and marks that request so that its
+middleware answers with the lockout.
+"""
+
+from django.contrib.auth import authenticate, get_user_model, update_session_auth_hash
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.parsers import JSONParser
+from api.utils.permission import IsAuthenticated
+
+
+def username_field():
+    """Write-only, no longer than the user model allows: django-axes records the username of
+    every failed login in a 255-character column, and a longer one was a 500."""
+    user_model = get_user_model()
+    max_length = user_model._meta.get_field(user_model.USERNAME_FIELD).max_length
+    return serializers.CharField(write_only=True, max_length=max_length)
+
+
+def password_field():
+    """Write-only, masked in the browsable API, taken as sent (spaces count)."""
+    return serializers.CharField(
+        write_only=True, style={"input_type": "password"}, trim_whitespace=False
+    )
+
+
+class JSONOnly:
+    """View mixin for the credential endpoints: the body is JSON (or empty), else 415.
+
+    DRF parses a body only when the view reads it; this parses it as soon as the request
+    is authenticated, permitted and within its rate, so even an endpoint that ignores its
+    body refuses forms and uploads, and nothing a client sends here is spooled to disk.
+    """
+
+    parser_classes = [JSONParser]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        request.data  # noqa: B018 -- parse now: UnsupportedMediaType (415) for non-JSON
+
+
+class LoginSerializer(serializers.Serializer):
+    """In: username and password. Valid when they match an active user (``user``)."""
+
+    username = username_field()
+    password = password_field()
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        user = authenticate(
+            request._request, username=attrs["username"], password=attrs["password"]
+        )
+        if user is None:
+            message = "Unable to log in with the provided credentials."
+            raise serializers.ValidationError(message, code="authorization")
+        attrs["user"] = user
+        return attrs
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    """In: the requester's current password and the new one, which must pass
+    ``AUTH_PASSWORD_VALIDATORS``."""
+
+    old_password = password_field()
+    new_password = password_field()
+
+    def validate_old_password(self, value):
+        # Through authenticate(), not check_password(): a stolen token or session cannot
+        # guess the password behind it faster than a login form can.
+        request = self.context["request"]
+        user = authenticate(request._request, username=request.user.get_username(), password=value)
+        if user is None or user.pk != request.user.pk:
+            raise serializers.ValidationError("Wrong password.", code="password_incorrect")
+        return value
+
+    def validate_new_password(self, value):
+        try:
+            validate_password(value, self.context["request"].user)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(list(error.messages)) from error
+        return value
+
+
+class PasswordChangeView(JSONOnly, APIView):
+    """POST {"old_password", "new_password"} -> 204. Logged-in users; "credentials" throttle."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "credentials"
+    serializer_class = PasswordChangeSerializer
+
+    def post(self, request):
+        serializer = self.serializer_class(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        self.change_password(request, serializer.validated_data["new_password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def change_password(self, request, password):
+        """Save the new password: the credentials issued before stop working, except the
+        session that made the change, if a session did.
+
+        User.save() sends users.signals.password_changed, and the receiver in
+        api/credentials.py ends the user's tokens. Django ends every session of the user,
+        since each session holds a hash of the password.
+        """
+        request.user.set_password(password)
+        request.user.save(update_fields=["password"])
+        if isinstance(request.successful_authenticator, SessionAuthentication):
+            update_session_auth_hash(request._request, request.user)  # this one goes on

@@ -1,0 +1,163 @@
+"""What every authentication option's credential endpoints share: they take JSON only, and
+POST /api/auth/password/ changes a password after checking both the old and the new one.
+
+What a password change ends (tokens, refresh tokens, other sessions) depends on the option:
+tests/test_authentication.py.
+"""
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+from tests.auth import ANONYMOUS_STATUS, CREDENTIAL_ROWS, CREDENTIALS_ROUTE
+from tests.conftest import PASSWORD
+from users.models import User
+from users.signals import password_changed
+
+NEW_PASSWORD = "a-fresh-passphrase-for-owner"
+FORM = "application/x-www-form-urlencoded"
+CREDENTIAL_POSTS = sorted(route for route, method in CREDENTIAL_ROWS if method == "POST")
+
+
+def change_password(client: APIClient, old: str = PASSWORD, new: str = NEW_PASSWORD):
+    body = {"old_password": old, "new_password": new}
+    return client.post(reverse("auth-password"), body, format="json")
+
+
+def owner() -> User:
+    return User.objects.get(username="owner")
+
+
+@pytest.fixture
+def sent(db):
+    """The users that ``password_changed`` was sent for, in order."""
+    users = []
+
+    def receive(sender, user, **kwargs):
+        users.append(user.username)
+
+    password_changed.connect(receive)
+    yield users
+    password_changed.disconnect(receive)
+
+
+@pytest.mark.parametrize("route", CREDENTIAL_POSTS)
+def test_every_credential_endpoint_refuses_a_form(client_for, route):
+    form = f"username=owner&password={PASSWORD}"
+    response = client_for("owner").post(reverse(route), form, content_type=FORM)
+
+    assert response.status_code == 415
+
+
+@pytest.mark.parametrize("route", CREDENTIAL_POSTS)
+def test_every_credential_endpoint_refuses_an_upload(client_for, route):
+    upload = {"file": SimpleUploadedFile("big.bin", b"x" * 100_000)}
+    response = client_for("owner").post(reverse(route), upload, format="multipart")
+
+    assert response.status_code == 415
+
+
+def test_a_username_longer_than_any_user_can_have_is_a_400(db):
+    body = {"username": "u" * 100_000, "password": PASSWORD}
+    response = APIClient().post(reverse(CREDENTIALS_ROUTE), body, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"username"}
+
+
+def test_the_password_changes_with_the_right_old_password(client_for):
+    response = change_password(client_for("owner"))
+
+    assert response.status_code == 204
+    assert owner().check_password(NEW_PASSWORD)
+    assert not owner().check_password(PASSWORD)
+
+
+def test_the_session_that_changes_the_password_goes_on_and_the_others_end(users):
+    # Browsers use sessions with every option (the browsable API).
+    this, other = APIClient(), APIClient()
+    for client in (this, other):
+        client.force_login(owner())
+
+    assert change_password(this).status_code == 204
+    assert this.get(reverse("me")).status_code == 200
+    assert other.get(reverse("me")).status_code == ANONYMOUS_STATUS
+
+
+def test_a_wrong_old_password_is_a_400_and_changes_nothing(client_for):
+    response = change_password(client_for("owner"), old="not-my-password")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"old_password"}
+    assert owner().check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("weak", ["short", "password123", "20260114987654", "owner_x"])
+def test_a_new_password_the_validators_refuse_is_a_400(client_for, weak):
+    response = change_password(client_for("owner"), new=weak)
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"new_password"}
+    assert owner().check_password(PASSWORD)
+
+
+def test_anonymous_clients_cannot_change_a_password(users):
+    assert change_password(APIClient()).status_code == ANONYMOUS_STATUS
+
+
+def test_guessing_the_old_password_locks_out_like_a_login(client_for, settings, monkeypatch):
+    # A stolen token or session must not be a way around the login lockout.
+    settings.AXES_FAILURE_LIMIT = 3
+    unlimited = {"anon": None, "user": None, "credentials": None}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", unlimited)
+    client = client_for("owner")
+
+    guesses = [change_password(client, old=f"guess-{i}").status_code for i in range(3)]
+    right_password = change_password(client)
+
+    assert guesses == [400, 400, 429]
+    assert right_password.status_code == 429
+    assert owner().check_password(PASSWORD)
+
+
+def test_saving_a_new_password_signals_the_change_once(users, sent):
+    user = owner()
+    user.set_password(NEW_PASSWORD)
+    user.save()
+    user.save()
+
+    assert sent == ["owner"]
+
+
+def test_an_unusable_password_is_a_change_too(users, sent):
+    user = owner()
+    user.set_unusable_password()
+    user.save()
+
+    assert sent == ["owner"]
+
+
+def test_creating_a_user_or_saving_other_fields_is_not_a_change(users, sent):
+    User.objects.create_user("newcomer", password=PASSWORD)
+    user = owner()
+    user.first_name = "Olive"
+    user.save()
+
+    assert sent == []
+
+
+def test_a_hash_upgrade_at_login_is_not_a_change(users, sent, settings):
+    # Django re-hashes a password with the preferred hasher when it checks it.
+    cheap_old_hash = PBKDF2PasswordHasher().encode(PASSWORD, "salt", iterations=1)
+    User.objects.filter(username="owner").update(password=cheap_old_hash)
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+    assert owner().check_password(PASSWORD)
+    assert owner().password.startswith("md5$")
+    assert sent == []

@@ -1,0 +1,138 @@
+"""What a hostile client sends gets a 4xx, never a 5xx; API errors are JSON under /api/."""
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.auth import CREDENTIALS_ROUTE
+
+DEEPLY_NESTED_JSON = "[" * 100_000 + "]" * 100_000
+
+
+def is_json_detail(response) -> bool:
+    return response["Content-Type"] == "application/json" and "detail" in response.json()
+
+
+def test_deeply_nested_json_is_a_400_for_anonymous_clients(db):
+    response = APIClient().post(
+        reverse(CREDENTIALS_ROUTE), DEEPLY_NESTED_JSON, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+
+
+def test_deeply_nested_json_is_a_400_for_logged_in_clients(client_for):
+    response = client_for("owner").post(
+        reverse("note-list"), DEEPLY_NESTED_JSON, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("route", ["health", "me", "note-list", "rest_framework:login"])
+def test_a_nul_byte_in_the_session_cookie_is_a_400(db, route):
+    client = Client()
+    client.cookies["sessionid"] = "abc\x00def"
+
+    response = client.get(reverse(route))
+
+    assert response.status_code == 400
+    assert is_json_detail(response)
+
+
+def test_a_nul_byte_in_a_header_is_a_400(db):
+    response = APIClient().get(reverse("me"), HTTP_AUTHORIZATION="Token abc\x00def")
+
+    assert response.status_code == 400
+
+
+def test_an_oversized_cookie_is_a_400(db):
+    client = Client()
+    client.cookies["sessionid"] = "x" * 10_000
+
+    assert client.get(reverse("health")).status_code == 400
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+def test_a_body_over_the_limit_is_a_413_before_anything_reads_it(client_for):
+    body = {"title": "big", "body": "x" * 2048}
+
+    response = client_for("owner").post(reverse("note-list"), body, format="json")
+
+    assert response.status_code == 413
+    assert "1024 bytes" in response.json()["detail"]
+
+
+def test_the_credential_endpoint_parses_json_only(db):
+    url = reverse(CREDENTIALS_ROUTE)
+    client = APIClient()
+
+    multipart = client.post(url, {"username": "owner", "password": "x"}, format="multipart")
+    form = client.post(
+        url, "username=owner&password=x", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert multipart.status_code == 415
+    assert form.status_code == 415
+
+
+def test_an_unknown_api_path_is_a_json_404(db):
+    response = Client().get("/api/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_unknown_path_outside_the_api_keeps_the_html_404(db):
+    response = Client().get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+@override_settings(ROOT_URLCONF="tests.error_urls")
+def test_a_csrf_failure_is_json_under_api_and_html_elsewhere(db):
+    client = Client(enforce_csrf_checks=True)
+
+    api = client.post("/api/form/")
+    page = client.post("/form/")
+
+    assert api.status_code == 403
+    assert api.json()["detail"].startswith("CSRF Failed")
+    assert page.status_code == 403
+    assert page["Content-Type"].startswith("text/html")
+
+
+def test_a_session_write_without_the_csrf_token_is_a_json_403(users):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["owner"])
+
+    response = client.post(reverse("note-list"), {"title": "x"}, content_type="application/json")
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+@override_settings(ROOT_URLCONF="tests.error_urls")
+@pytest.mark.parametrize(
+    ("path", "status", "detail"),
+    [
+        ("/api/broken/", 500, "Server error."),
+        ("/api/database-down/", 503, "The service is temporarily unavailable."),
+    ],
+)
+def test_server_errors_under_api_are_json(db, path, status, detail):
+    response = Client(raise_request_exception=False).get(path)
+
+    assert response.status_code == status
+    assert response.json() == {"detail": detail}
+
+
+@override_settings(ROOT_URLCONF="tests.error_urls")
+def test_server_errors_outside_the_api_keep_the_html_page(db):
+    response = Client(raise_request_exception=False).get("/broken/")
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")

@@ -1,0 +1,98 @@
+"""Brute force: after LOGIN_FAILURE_LIMIT failures in a row, a username is locked out for
+its client address on every login surface, right password or not (django-axes).
+
+Throttling or not, this holds: it is authentication hygiene, not rate limiting.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+from tests.auth import CREDENTIALS_ROUTE
+from tests.conftest import PASSWORD
+
+LIMIT = 3
+LOCKED_OUT = "Too many failed login attempts"
+
+
+@pytest.fixture(autouse=True)
+def _small_limit_and_no_throttles(settings, monkeypatch):
+    """A lockout after LIMIT failures; rate limits (if baked) out of the way."""
+    settings.AXES_FAILURE_LIMIT = LIMIT
+    unlimited = {"anon": None, "user": None, "credentials": None}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", unlimited)
+
+
+def api_login(username: str, password: str, address: str = "127.0.0.1", **headers):
+    client = APIClient(REMOTE_ADDR=address)
+    body = {"username": username, "password": password}
+    return client.post(reverse(CREDENTIALS_ROUTE), body, format="json", **headers)
+
+
+def form_login(route: str, username: str, password: str, address: str = "127.0.0.1"):
+    client = Client(REMOTE_ADDR=address)
+    return client.post(reverse(route), {"username": username, "password": password})
+
+
+def test_the_credential_endpoint_locks_a_username_after_the_limit(users):
+    statuses = [api_login("owner", f"guess-{i}").status_code for i in range(LIMIT)]
+    right_password = api_login("owner", PASSWORD)
+
+    assert 429 not in statuses[:-1]
+    assert statuses[-1] == 429
+    assert right_password.status_code == 429
+    assert LOCKED_OUT in right_password.json()["detail"]
+    assert int(right_password["Retry-After"]) > 0
+
+
+def test_other_users_and_other_addresses_are_unaffected(users):
+    for i in range(LIMIT):
+        api_login("owner", f"guess-{i}")
+
+    assert api_login("other", PASSWORD).status_code == 200
+    assert api_login("owner", PASSWORD, address="192.0.2.7").status_code == 200
+    assert api_login("owner", PASSWORD).status_code == 429
+
+
+def test_a_forged_x_forwarded_for_does_not_reset_the_count(users):
+    for i in range(LIMIT):
+        api_login("owner", f"guess-{i}", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+
+    response = api_login("owner", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.99")
+
+    assert response.status_code == 429
+
+
+def test_failures_count_in_a_row_a_success_starts_again(users):
+    for i in range(LIMIT - 1):
+        api_login("owner", f"guess-{i}")
+    assert api_login("owner", PASSWORD).status_code == 200
+
+    statuses = [api_login("owner", f"again-{i}").status_code for i in range(LIMIT - 1)]
+
+    assert 429 not in statuses
+    assert api_login("owner", PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("route", "username"), [("rest_framework:login", "owner"), ("admin:login", "staff")]
+)
+def test_the_login_forms_lock_out_too_and_say_why(users, route, username):
+    for i in range(LIMIT):
+        form_login(route, username, f"guess-{i}")
+
+    response = form_login(route, username, PASSWORD)
+
+    assert response.status_code == 429
+    assert response["Content-Type"].startswith("text/html")
+    assert LOCKED_OUT in response.content.decode()
+    assert "_auth_user_id" not in response.wsgi_request.session
+
+
+def test_failures_on_one_surface_lock_the_others(users):
+    for i in range(LIMIT):
+        form_login("rest_framework:login", "owner", f"guess-{i}")
+
+    assert api_login("owner", PASSWORD).status_code == 429
