@@ -33,7 +33,7 @@ BENCHMARKS = Path(__file__).resolve().parent
 NOTES_PER_USER = 50
 
 # The owner's credential header and one note id, per authentication option. The access token
-# of jwt outlives the run (JWT_ACCESS_LIFETIME below); session requests send the CSRF pair.
+# of jwt outlives the run (JWT_ACCESS_MINUTES below); session requests send the CSRF pair.
 SEED = f"""
 import json
 from django.conf import settings
@@ -52,8 +52,9 @@ for name in ("owner", "other"):
 owner = users["owner"]
 first = settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0]
 if first.endswith("TokenAuthentication"):
-    from rest_framework.authtoken.models import Token
-    headers = {{"Authorization": "Token " + Token.objects.create(user=owner).key}}
+    from knox.models import AuthToken
+    _, key = AuthToken.objects.create(owner)
+    headers = {{"Authorization": "Token " + key}}
 elif first.endswith("JWTAuthentication"):
     from rest_framework_simplejwt.tokens import AccessToken
     headers = {{"Authorization": "Bearer " + str(AccessToken.for_user(owner))}}
@@ -183,7 +184,7 @@ def main() -> None:
         env |= {
             "THROTTLE_USER": "1000000/s",
             "THROTTLE_ANON": "1000000/s",
-            "JWT_ACCESS_LIFETIME": "86400",
+            "JWT_ACCESS_MINUTES": "1440",
             "PYTHONPATH": str(BENCHMARKS),
         }
         manage(project, env, "migrate", "-v0")

@@ -35,6 +35,8 @@ PACKAGING_FILES = frozenset(
         ".cookiecutter.json",  # the answers themselves
     }
 )
+# Files each bake writes afresh (git-ignored): .env holds the bake's own SECRET_KEY.
+PER_BAKE_FILES = frozenset({".env"})
 # pyproject.toml carries the license too; the service comparison ignores that one key.
 PYPROJECT_PACKAGING_KEYS = ("license",)
 
@@ -82,12 +84,14 @@ FILES_PRESENT_WHEN = {
     ("api_docs", "drf-spectacular"): [
         "api/schema.py",
         "api/openapi.py",
+        "api/credentials_schema.py",
         "api/templates/api/redoc.html",
         "tests/test_api_docs.py",
     ],
     ("throttling", "yes"): ["tests/test_throttling.py"],
+    ("authentication", "token"): ["api/authentication.py"],
     ("default_permission", "DjangoModelPermissions"): [
-        "api/migrations/0002_permission_groups.py",
+        "api/migrations/0003_permission_groups.py",
         "tests/test_groups.py",
     ],
 }
@@ -95,8 +99,10 @@ FILES_PRESENT_WHEN = {
 # Files every bake has.
 ALWAYS_PRESENT = [
     "manage.py",
+    ".env",
     "pyproject.toml",
     "README.md",
+    "SECURITY.md",
     "LICENSE",
     ".env.example",
     ".gitignore",
@@ -104,6 +110,8 @@ ALWAYS_PRESENT = [
     "gunicorn.conf.py",
     "api/utils/permission.py",
     "api/credentials.py",
+    "api/password.py",
+    "users/signals.py",
     "api/note_access.py",
     "api/management/commands/permission_report.py",
     "config/settings/base.py",
@@ -119,6 +127,7 @@ ALWAYS_PRESENT = [
 
 # Distribution names that appear in [project.dependencies] exactly when an option has a value.
 DEPENDENCY_PRESENT_WHEN = {
+    ("authentication", "token"): ["django-rest-knox"],
     ("authentication", "jwt"): ["djangorestframework-simplejwt"],
     ("api_docs", "drf-spectacular"): ["drf-spectacular", "drf-spectacular-sidecar", "pyyaml"],
 }

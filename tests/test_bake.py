@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import tomllib
 
 import pytest
@@ -39,7 +40,7 @@ def service_digest(project) -> str:
     """A hash of everything but the files only packaging options may change."""
     digest = hashlib.sha256()
     for name, text in text_files(project):
-        if name in matrix.PACKAGING_FILES:
+        if name in matrix.PACKAGING_FILES | matrix.PER_BAKE_FILES:
             continue
         if name == "pyproject.toml":
             data = tomllib.loads(text)
@@ -58,12 +59,20 @@ def test_bake(bakery, subtests, service):
     assert default_bake.ok, f"the default bake fails: {default_bake.error}"
     reference = service_digest(reference_bake.path)
     default_requirements = requirements(default_bake.path)
+    secret_keys = set()
     for packaging in matrix.product(matrix.PACKAGING_OPTIONS):
         combination = {**service, **packaging}
         with subtests.test(msg=matrix.ident(combination)):
             check_combination(bakery.bake(combination), combination, default_requirements)
             # Packaging options change only packaging files: the service is the group's.
             assert service_digest(bakery.bake(combination).path) == reference
+            secret_keys.add(development_secret_key(bakery.bake(combination).path))
+    # Every bake generated its own development key: no two projects share one.
+    assert len(secret_keys) == len(matrix.product(matrix.PACKAGING_OPTIONS))
+
+
+def development_secret_key(project) -> str:
+    return re.fullmatch(r"(?s).*^SECRET_KEY=(\w+)$.*", (project / ".env").read_text(), re.M)[1]
 
 
 def check_combination(baked, combination, default_requirements):
@@ -79,6 +88,14 @@ def check_combination(baked, combination, default_requirements):
         markers = ("cookiecutter.",) if name.startswith(DJANGO_TEMPLATES) else TEMPLATE_MARKERS
         leftovers += [f"{name}: {m}" for m in markers if m in text]
     assert not leftovers
+
+    # The development SECRET_KEY is random, lives in the git-ignored .env only, and no
+    # committed file sets one.
+    key = development_secret_key(project)
+    assert len(key) >= 50 and len(set(key)) >= 5
+    assert ".env" in files[".gitignore"].splitlines()
+    assert [name for name, text in files.items() if key in text] == [".env"]
+    assert not [n for n, t in files.items() if re.search(r"SECRET_KEY\W*[=:]\W*[\"']\w", t)]
 
     # Lint-clean, as a team would run it.
     assert not baked.lint_errors

@@ -96,10 +96,12 @@ class Browser:
         self.left_loopback: list[str] = []
         self.failed_assets: list[str] = []
         self.page_errors: list[str] = []
+        self.csp_violations: list[str] = []
         context.route("**/*", self._only_loopback)
         self.page = context.new_page()
         self.page.on("response", self._record_failed_asset)
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        self.page.on("console", self._record_csp_violation)
 
     def _only_loopback(self, route):
         if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
@@ -111,6 +113,10 @@ class Browser:
     def _record_failed_asset(self, response):
         if "/static/" in response.url and response.status != 200:
             self.failed_assets.append(f"{response.status} {response.url}")
+
+    def _record_csp_violation(self, message):
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
 
     def open(self, path: str):
         return self.page.goto(self.base + path)
@@ -174,6 +180,12 @@ def test_pages_work_in_a_browser_offline(bakery, database_url_for, chromium, tmp
 
         browser.open("/api-auth/login/")
         browser.shot("login")
+        # Without ?next= the login lands on the API root, not Django's /accounts/profile/.
+        page.fill("#id_username", "alice")
+        page.fill("#id_password", PASSWORD)
+        page.click("[type=submit]")
+        page.wait_for_url(f"{base}/api/")
+        browser.log_out()
 
         # alice: her note and its forms; bob's note read-only, or not there at all.
         browser.log_in("alice")
@@ -238,4 +250,5 @@ def test_pages_work_in_a_browser_offline(bakery, database_url_for, chromium, tmp
     assert browser.left_loopback == []
     assert browser.failed_assets == []
     assert browser.page_errors == []
+    assert browser.csp_violations == []
     assert {path.name for path in shots.iterdir()} >= {"notes-as-alice.png", "login.png"}
