@@ -65,19 +65,6 @@ def test_a_body_over_the_limit_is_a_413_before_anything_reads_it(client_for):
     assert "1024 bytes" in response.json()["detail"]
 
 
-def test_the_credential_endpoint_parses_json_only(db):
-    url = reverse(CREDENTIALS_ROUTE)
-    client = APIClient()
-
-    multipart = client.post(url, {"username": "owner", "password": "x"}, format="multipart")
-    form = client.post(
-        url, "username=owner&password=x", content_type="application/x-www-form-urlencoded"
-    )
-
-    assert multipart.status_code == 415
-    assert form.status_code == 415
-
-
 def test_an_unknown_api_path_is_a_json_404(db):
     response = Client().get("/api/no-such-thing/")
 
