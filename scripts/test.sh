@@ -13,8 +13,9 @@ if [ ! -x /usr/bin/chromium ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
 
+# pip fetches uv alone; uv installs the requirements, several times faster than pip would.
 python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+.venv/bin/python -m pip install --quiet --disable-pip-version-check "uv>=0.13,<0.14"
+.venv/bin/uv pip install --quiet --python .venv/bin/python -r requirements.txt
 
 exec .venv/bin/python -m pytest -n 2 "$@"

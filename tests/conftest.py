@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests import matrix
+from tests.precommit import run_hooks
 
 BAKE_BATCH = Path(__file__).with_name("bake_batch.py")
 RUFF = Path(sys.executable).with_name("ruff")
@@ -45,6 +46,7 @@ class Baked:
     path: Path
     lint_errors: list = field(default_factory=list)
     unformatted: list = field(default_factory=list)
+    hook_failures: list = field(default_factory=list)
 
     def __post_init__(self):
         self.path = Path(self.path)
@@ -119,7 +121,8 @@ class Bakery:
 
     @staticmethod
     def _lint(group_dir: Path, baked: dict[str, Baked]) -> None:
-        """ruff check and ruff format --check over the whole group, findings per bake."""
+        """ruff check and ruff format --check over the whole group, findings per bake; then
+        the project's other pre-commit hooks (tests/precommit.py)."""
         check = subprocess.run(
             [RUFF, "check", "--no-cache", "--output-format", "json", str(group_dir)],
             capture_output=True,
@@ -138,6 +141,19 @@ class Bakery:
                 if v["filename"].startswith(prefix)
             ]
             item.unformatted = [line for line in fmt.stdout.splitlines() if prefix in line]
+        # The group's bakes share every file but the packaging ones (test_bake.py proves it):
+        # the hooks see the first bake whole and the packaging files of the others.
+        # Git-ignored per-bake files (.env) are never committed, so no hook sees them.
+        ok = [item for item in baked.values() if item.ok]
+        if not ok:
+            return
+        files = [path for path in ok[0].path.rglob("*") if path.is_file()]
+        for item in ok[1:]:
+            files += [item.path / name for name in matrix.PACKAGING_FILES]
+        committed = [p for p in files if p.is_file() and p.name not in matrix.PER_BAKE_FILES]
+        failures = run_hooks(ok[0].path, committed)
+        for item in ok:
+            item.hook_failures = failures
 
 
 def bakes_root(config) -> Path:

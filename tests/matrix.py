@@ -29,7 +29,9 @@ PACKAGING_FILES = frozenset(
         "compose.yaml",
         ".dockerignore",
         ".github/workflows/ci.yml",
+        ".github/dependabot.yml",
         ".gitlab-ci.yml",
+        "renovate.json",
         "LICENSE",
         "README.md",  # lists the options the project was baked with
         ".cookiecutter.json",  # the answers themselves
@@ -79,8 +81,8 @@ def service_of(combination: dict[str, str]) -> dict[str, str]:
 # Files that exist exactly when an option has a value (absent otherwise).
 FILES_PRESENT_WHEN = {
     ("docker", "yes"): ["Dockerfile", "compose.yaml", ".dockerignore"],
-    ("ci", "github"): [".github/workflows/ci.yml"],
-    ("ci", "gitlab"): [".gitlab-ci.yml"],
+    ("ci", "github"): [".github/workflows/ci.yml", ".github/dependabot.yml"],
+    ("ci", "gitlab"): [".gitlab-ci.yml", "renovate.json"],
     ("api_docs", "drf-spectacular"): [
         "api/schema.py",
         "api/openapi.py",
@@ -101,6 +103,8 @@ ALWAYS_PRESENT = [
     "manage.py",
     ".env",
     "pyproject.toml",
+    "uv.lock",
+    ".pre-commit-config.yaml",
     "README.md",
     "SECURITY.md",
     "LICENSE",
@@ -125,7 +129,8 @@ ALWAYS_PRESENT = [
     "tests/api_docs_policy.py",
 ]
 
-# Distribution names that appear in [project.dependencies] exactly when an option has a value.
+# Distribution names that appear in [project.dependencies] or the dev dependency group
+# exactly when an option has a value.
 DEPENDENCY_PRESENT_WHEN = {
     ("authentication", "token"): ["django-rest-knox"],
     ("authentication", "jwt"): ["djangorestframework-simplejwt"],

@@ -16,6 +16,8 @@ ALLOWED_TEMPLATE_TEXT = {
     "README.md": [".cookiecutter.json"],
 }
 TEMPLATE_MARKERS = ("{{", "{%", "{#", "cookiecutter.")
+# GitHub Actions' own expressions, `${{ matrix.python }}`, are no Jinja leftovers.
+GITHUB_EXPRESSION = re.compile(r"\$\{\{ [\w.\-]+ \}\}")
 # Django templates are made of {% %} and {{ }}: there only "cookiecutter." is a leftover.
 DJANGO_TEMPLATES = "api/templates/"
 
@@ -30,10 +32,10 @@ def text_files(project):
 
 
 def requirements(project) -> set[str]:
-    """Distribution names in [project.dependencies] and the dev extra."""
-    project_table = tomllib.loads((project / "pyproject.toml").read_text())["project"]
-    specs = project_table["dependencies"] + project_table["optional-dependencies"]["dev"]
-    return {spec.split("[")[0].split(">")[0].split("=")[0].split("<")[0] for spec in specs}
+    """Distribution names in [project.dependencies] and the dev dependency group."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    specs = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
+    return {re.split(r"[\[<>=;! ]", spec, maxsplit=1)[0] for spec in specs}
 
 
 def service_digest(project) -> str:
@@ -85,6 +87,8 @@ def check_combination(baked, combination, default_requirements):
     for name, text in files.items():
         for allowed in ALLOWED_TEMPLATE_TEXT.get(name, []):
             text = text.replace(allowed, "")
+        if name.startswith(".github/workflows/"):
+            text = GITHUB_EXPRESSION.sub("", text)
         markers = ("cookiecutter.",) if name.startswith(DJANGO_TEMPLATES) else TEMPLATE_MARKERS
         leftovers += [f"{name}: {m}" for m in markers if m in text]
     assert not leftovers
@@ -97,9 +101,10 @@ def check_combination(baked, combination, default_requirements):
     assert [name for name, text in files.items() if key in text] == [".env"]
     assert not [n for n, t in files.items() if re.search(r"SECRET_KEY\W*[=:]\W*[\"']\w", t)]
 
-    # Lint-clean, as a team would run it.
+    # Lint-clean, as a team would run it: ruff, and the other pre-commit hooks.
     assert not baked.lint_errors
     assert not baked.unformatted
+    assert not baked.hook_failures
 
     # Each option adds exactly its files.
     for name in matrix.ALWAYS_PRESENT:
@@ -135,14 +140,11 @@ def check_combination(baked, combination, default_requirements):
     if combination["docker"] == "yes":
         check_docker(files["Dockerfile"], yaml.safe_load(files["compose.yaml"]), combination)
     if combination["ci"] == "github":
-        workflow = yaml.safe_load(files[".github/workflows/ci.yml"])
-        steps = workflow["jobs"]["test"]["steps"]
-        check_ci(workflow["jobs"]["test"]["services"], "\n".join(s.get("run", "") for s in steps))
+        check_github_actions(yaml.safe_load(files[".github/workflows/ci.yml"]))
+        check_dependabot(yaml.safe_load(files[".github/dependabot.yml"]), combination)
     if combination["ci"] == "gitlab":
-        pipeline = yaml.safe_load(files[".gitlab-ci.yml"])
-        services = {s["alias"]: s for s in pipeline[".test"]["services"]}
-        check_ci(services, "\n".join(pipeline[".test"]["script"]))
-        assert {"test:python3.11", "test:python3.13"} <= set(pipeline)
+        check_gitlab_ci(yaml.safe_load(files[".gitlab-ci.yml"]))
+        check_renovate(json.loads(files["renovate.json"]))
 
     # The answers are recorded for a later replay.
     recorded = json.loads(files[".cookiecutter.json"])["cookiecutter"]
@@ -157,6 +159,7 @@ def check_docker(dockerfile: str, compose: dict, combination: dict) -> None:
     assert "USER app" in dockerfile and instructions.index("USER") > instructions.index("RUN")
     assert "HEALTHCHECK" in instructions and "/api/health/" in dockerfile
     assert 'CMD ["gunicorn", "config.wsgi"]' in dockerfile
+    assert "uv sync --locked --no-dev" in dockerfile  # the lock's runtime packages, nothing else
 
     services = compose["services"]
     assert "healthcheck" in services["db"] and services["db"]["volumes"]
@@ -166,21 +169,77 @@ def check_docker(dockerfile: str, compose: dict, combination: dict) -> None:
     assert ("redis" in services) is (combination["throttling"] == "yes")
 
 
-def check_ci(services: dict, script: str) -> None:
-    """PostgreSQL as a service; install, lint, migrations, open routes and tests."""
-    assert any(
-        str(service.get("image", service.get("name", ""))).startswith("postgres:")
-        for service in services.values()
-    )
-    for step in (
-        'install -e ".[dev]"',
-        "ruff check .",
-        "ruff format --check .",
-        "makemigrations --check --dry-run",
-        "permission_report --fail-on-open",
-        "pytest",
-    ):
-        assert step in script, step
+# One CI job per supported pair: Python 3.11 resolves Django 5.2 LTS, 3.13 Django 6.x.
+CI_MATRIX = {("3.11", "5.2"), ("3.13", "6.")}
+# What the test jobs run, besides the suite itself.
+CI_TEST_STEPS = (
+    "makemigrations --check --dry-run",
+    "permission_report --fail-on-open",
+    "check --deploy --fail-level WARNING",
+    "uv run pytest",
+)
+
+
+def check_github_actions(workflow: dict) -> None:
+    """Separate lint, type and test jobs; the platform's matrix; uv from the lock, cached."""
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"lint", "types", "test"}
+    assert workflow["env"]["UV_LOCKED"] == "1"  # `uv sync` fails on a stale lock
+    for name, job in jobs.items():
+        setup_uv = [s for s in job["steps"] if s.get("uses", "").startswith("astral-sh/setup-uv@")]
+        assert len(setup_uv) == 1 and setup_uv[0]["with"]["enable-cache"] is True, name
+        assert {"run": "uv sync"} in job["steps"], name
+    for name in ("types", "test"):
+        rows = jobs[name]["strategy"]["matrix"]["include"]
+        pairs = {(row["python"], row["django"]) for row in rows}
+        assert pairs == CI_MATRIX, name
+        setup_uv = next(s for s in jobs[name]["steps"] if "with" in s and "uses" in s)
+        assert setup_uv["with"]["python-version"] == "${{ matrix.python }}"
+    runs = {name: "\n".join(s.get("run", "") for s in job["steps"]) for name, job in jobs.items()}
+    assert "pre-commit run --all-files" in runs["lint"]
+    assert "ruff check ." in runs["lint"] and "ruff format --check ." in runs["lint"]
+    assert "uv run mypy ." in runs["types"]
+    for step in CI_TEST_STEPS:
+        assert step in runs["test"], step
+    deploy_check = next(s for s in jobs["test"]["steps"] if "check --deploy" in s.get("run", ""))
+    assert deploy_check["env"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    postgres = jobs["test"]["services"]["postgres"]
+    assert postgres["image"].startswith("postgres:")
+    assert jobs["test"]["env"]["DATABASE_URL"].startswith("postgres://")
+
+
+def check_gitlab_ci(pipeline: dict) -> None:
+    """The same jobs with `parallel: matrix`, in uv's image, its cache keyed on the lock."""
+    assert pipeline["variables"]["UV_LOCKED"] == "1"
+    assert pipeline[".uv"]["before_script"] == ["uv sync"]
+    assert pipeline[".uv"]["cache"]["key"]["files"] == ["uv.lock"]
+    for name in ("lint", "types", "test"):
+        assert pipeline[name]["extends"] == ".uv", name
+    for name in ("types", "test"):
+        pairs = {(row["PYTHON"], row["DJANGO"]) for row in pipeline[name]["parallel"]["matrix"]}
+        assert pairs == CI_MATRIX, name
+    scripts = {name: "\n".join(pipeline[name]["script"]) for name in ("lint", "types", "test")}
+    assert "pre-commit run --all-files" in scripts["lint"]
+    assert "ruff check ." in scripts["lint"] and "ruff format --check ." in scripts["lint"]
+    assert "uv run mypy ." in scripts["types"]
+    for step in CI_TEST_STEPS:
+        assert step in scripts["test"], step
+    assert "DJANGO_SETTINGS_MODULE=config.settings.production" in scripts["test"]
+    assert any(s["name"].startswith("postgres:") for s in pipeline["test"]["services"])
+
+
+def check_dependabot(config: dict, combination: dict) -> None:
+    """Weekly updates for the lock, the actions, and the base images when there is a Dockerfile."""
+    ecosystems = {update["package-ecosystem"] for update in config["updates"]}
+    expected = {"uv", "github-actions"} | ({"docker"} if combination["docker"] == "yes" else set())
+    assert ecosystems == expected
+    assert all(update["directory"] == "/" for update in config["updates"])
+
+
+def check_renovate(config: dict) -> None:
+    """Renovate keeps uv.lock fresh and the pre-commit hooks (off by default there) too."""
+    assert ":maintainLockFilesWeekly" in config["extends"]
+    assert config["pre-commit"]["enabled"] is True
 
 
 def test_every_service_is_distinct(bakery):

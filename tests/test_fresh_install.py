@@ -1,9 +1,13 @@
 """A new virtualenv per dependency set and Python: the generated README, followed to the letter.
 
 For every distinct set of dependencies the options can produce, and for each supported
-Python (3.11 resolves Django 5.2 LTS, 3.13 resolves Django 6.x), this bakes the project,
-runs the README's install command in an empty folder, starts the API with the README's run
-command and asks it for /api/health/, then runs the README's test command.
+Python (uv.lock gives Django 5.2 LTS on 3.11 and Django 6.x on 3.13), this bakes the project,
+runs the README's install commands (uv itself with pip, then `uv sync --locked`) as a user
+whose home has nothing installed, starts the API with the README's run command and asks it
+for /api/health/, then runs the README's test command.
+
+The user's download caches are shared between the tests, as on a machine that has installed
+one project before: pip's and uv's caches hold the files, the installs are still fresh.
 """
 
 import fcntl
@@ -25,6 +29,7 @@ from tests.conftest import Bakery
 
 PYTHONS = ("3.11", "3.13")
 PORT_LOCK = Path(tempfile.gettempdir()) / "drf-perm-template-port-8000.lock"
+DOWNLOAD_CACHES = Path(tempfile.gettempdir()) / "drf-perm-template-download-caches"
 
 
 def find_python(version: str) -> str | None:
@@ -44,8 +49,10 @@ def find_python(version: str) -> str | None:
 def requirements(project: Path) -> tuple[str, ...]:
     import tomllib
 
-    table = tomllib.loads((project / "pyproject.toml").read_text())["project"]
-    return tuple(sorted(table["dependencies"] + table["optional-dependencies"]["dev"]))
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    return tuple(
+        sorted(pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"])
+    )
 
 
 def dependency_sets() -> list[dict]:
@@ -75,16 +82,24 @@ def readme_commands(project: Path) -> dict[str, list[str]]:
     return commands
 
 
-def clean_environment(python: str, bin_dir: Path) -> dict:
-    """The user's shell: ``python3`` is the interpreter under test; no virtualenv active."""
-    bin_dir.mkdir()
+def clean_environment(python: str, home: Path) -> dict:
+    """The user's login shell: ``python3`` is the interpreter under test, no virtualenv is
+    active, the home folder is empty, and ~/.local/bin is on PATH (Debian's and Ubuntu's
+    ~/.profile add it), where ``pip install --user`` puts commands."""
+    bin_dir = home / "python-under-test"
+    bin_dir.mkdir(parents=True)
     (bin_dir / "python3").symlink_to(python)
     env = {
-        key: value for key, value in os.environ.items() if key not in {"VIRTUAL_ENV", "PYTHONPATH"}
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"VIRTUAL_ENV", "PYTHONPATH", "UV_CACHE_DIR", "DATABASE_URL"}
     }
-    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    env["HOME"] = str(home)
+    env["PATH"] = os.pathsep.join([str(home / ".local" / "bin"), str(bin_dir), env["PATH"]])
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    env.pop("DATABASE_URL", None)  # the README promises: no database set-up
+    env["PIP_CACHE_DIR"] = str(DOWNLOAD_CACHES / "pip")
+    env["UV_CACHE_DIR"] = str(DOWNLOAD_CACHES / "uv")
+    env["UV_PYTHON_DOWNLOADS"] = "never"  # the Python under test, never one uv fetches
     return env
 
 
@@ -142,7 +157,7 @@ def serve_and_check_health(command: str, project: Path, env: dict) -> dict:
     DEPENDENCY_SETS,
     ids=lambda a: matrix.ident({key: a[key] for key in matrix.DEPENDENCY_OPTIONS}),
 )
-def test_fresh_install(request, record_property, bakery, tmp_path, answers, version):
+def test_fresh_install(request, record_property, bakery, answers, version):
     python = find_python(version)
     if python is None:
         if os.environ.get("CI"):
@@ -155,11 +170,12 @@ def test_fresh_install(request, record_property, bakery, tmp_path, answers, vers
     project = home / matrix.DEFAULT_SLUG
     shutil.copytree(bakery.bake(answers).path, project)
     commands = readme_commands(project)
-    install, run = commands["Run it"]
+    *install, run = commands["Run it"]
     (test,) = commands["Test it"]
-    env = clean_environment(python, tmp_path / "bin")
+    assert "uv sync --locked" in install and test == "uv run pytest"
+    env = clean_environment(python, home / "user")
 
-    installed = bash(install, project, env, timeout=900)
+    installed = bash("set -e\n" + "\n".join(install), project, env, timeout=900)
     assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
     django = bash(".venv/bin/python -m django --version", project, env, timeout=60).stdout.strip()
 

@@ -7,7 +7,12 @@ tested once, here, in the template's virtualenv (a superset of every project's d
 The suite includes Django's checks: `check --fail-level WARNING` and `makemigrations --check`
 (tests/test_project_checks.py), `check --deploy --fail-level WARNING` under production
 settings with the required variables (tests/test_production_settings.py), and with
-drf-spectacular `spectacular --validate --fail-on-warn` (tests/test_api_docs.py).
+drf-spectacular `spectacular --validate --fail-on-warn` (tests/test_api_docs.py). It
+measures coverage and fails below the project's floor (`fail_under` in pyproject.toml).
+
+Each service also type-checks clean with the project's own mypy configuration. The services
+share most modules, so each xdist worker keeps one mypy cache for all the services it checks:
+mypy re-analyses only the modules that differ from the previous service's.
 """
 
 import hashlib
@@ -15,10 +20,13 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests import matrix
+
+MYPY = Path(sys.executable).with_name("mypy")
 
 
 def run(project, command, **env):
@@ -32,11 +40,20 @@ def run(project, command, **env):
     )
 
 
+@pytest.fixture(scope="session")
+def mypy_cache(bakery) -> Path:
+    """One mypy cache per xdist worker, reused by every service that worker checks."""
+    return bakery.root / f"mypy-cache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
 @pytest.mark.parametrize("service", matrix.SERVICES, ids=matrix.ident)
-def test_service(record_property, bakery, database_url_for, service):
+def test_service(record_property, bakery, database_url_for, mypy_cache, service):
     baked = bakery.bake(service)
     assert baked.ok, baked.error
     project = baked.path
+
+    types = run(project, [str(MYPY), "--cache-dir", str(mypy_cache), "."])
+    assert types.returncode == 0, types.stdout[-6000:] + types.stderr[-3000:]
     # PostgreSQL names stop at 63 bytes; "test_" + a short hash stays well inside.
     database = "svc_" + hashlib.sha256(matrix.ident(service).encode()).hexdigest()[:12]
 
@@ -44,6 +61,8 @@ def test_service(record_property, bakery, database_url_for, service):
         project,
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"],
         DATABASE_URL=database_url_for(database),
+        # The bake is shared with other tests, which compare its files: coverage data elsewhere.
+        COVERAGE_FILE=str(bakery.root / f"coverage-{database}"),
     )
     summary = suite.stdout.strip().splitlines()[-1] if suite.stdout.strip() else ""
     record_property(
@@ -51,3 +70,8 @@ def test_service(record_property, bakery, database_url_for, service):
     )
     assert suite.returncode == 0, suite.stdout[-6000:] + suite.stderr[-3000:]
     assert re.search(r"\d+ passed", summary) and "skipped" not in summary, summary
+    coverage = re.search(
+        r"Required test coverage of (\d+)% reached. Total coverage: ([\d.]+)%", suite.stdout
+    )
+    assert coverage and int(coverage[1]) >= 95, suite.stdout[-3000:]
+    record_property("coverage", float(coverage[2]))
