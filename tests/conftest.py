@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests import matrix
+from tests import matrix, sharding
 from tests.precommit import run_hooks
 
 BAKE_BATCH = Path(__file__).with_name("bake_batch.py")
@@ -154,6 +154,26 @@ class Bakery:
         failures = run_hooks(ok[0].path, committed)
         for item in ok:
             item.hook_failures = failures
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="run only the K-th of N disjoint shards of the suite (tests/sharding.py)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--shard") is None:
+        return
+    number, count = sharding.parse(config.getoption("--shard"))
+    shards = sharding.assign([item.nodeid for item in items], count)
+    deselected = [item for item in items if shards[item.nodeid] != number]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if shards[item.nodeid] == number]
 
 
 def bakes_root(config) -> Path:
