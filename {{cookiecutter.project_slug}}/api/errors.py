@@ -9,11 +9,12 @@ AXES_LOCKOUT_CALLABLE.
 
 import logging
 import sys
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import InterfaceError, OperationalError
-from django.forms.forms import NON_FIELD_ERRORS
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.views import csrf, defaults
 
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 DATABASE_OUTAGES = (OperationalError, InterfaceError)
 
 
-def is_api(request) -> bool:
+def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
@@ -32,14 +33,14 @@ def api_error(status: int, detail: str) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=status)
 
 
-def not_found(request, exception):
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: an unknown path."""
     if is_api(request):
         return api_error(404, "Not found.")
     return defaults.page_not_found(request, exception)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: an unhandled exception; 503 when the database is out of reach.
 
     Django calls it inside its ``except`` block, so ``sys.exc_info()`` holds the exception.
@@ -55,7 +56,7 @@ def server_error(request):
     return defaults.server_error(request)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a missing or wrong CSRF token on a session-authenticated write."""
     if is_api(request):
         return api_error(403, f"CSRF Failed: {reason}")
@@ -70,18 +71,23 @@ def lockout_message() -> str:
     )
 
 
-def lockout_response(request, original_response, credentials):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None,
+    credentials: dict[str, Any] | None,
+) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: 429 once django-axes has locked a username for an address.
 
     The API answers ``{"detail": ...}``; the login forms (browsable API, admin) show the
     form again with the reason as its error, instead of "wrong password".
     """
+    response: HttpResponse
     if is_api(request):
         response = api_error(429, lockout_message())
     elif isinstance(original_response, TemplateResponse) and "form" in (
-        original_response.context_data or {}
+        context := original_response.context_data or {}
     ):
-        form = original_response.context_data["form"]
+        form = context["form"]
         form.errors[NON_FIELD_ERRORS] = form.error_class([lockout_message()])
         response = original_response
         response.content = response.rendered_content

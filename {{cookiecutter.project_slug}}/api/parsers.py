@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import IO, Any
+
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -10,7 +13,12 @@ class JSONParser(parsers.JSONParser):
     api.security.RequestLimitsMiddleware.
     """
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:

@@ -7,34 +7,43 @@ locked-out username before any password is hashed, and marks that request so tha
 middleware answers with the lockout.
 """
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django.contrib.auth import authenticate, get_user_model, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import BaseParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.parsers import JSONParser
 from api.utils.permission import IsAuthenticated
+from users.models import User
 
 
-def username_field():
+def username_field() -> serializers.CharField:
     """Write-only, no longer than the user model allows: django-axes records the username of
     every failed login in a 255-character column, and a longer one was a 500."""
     user_model = get_user_model()
-    max_length = user_model._meta.get_field(user_model.USERNAME_FIELD).max_length
+    # USERNAME_FIELD names a field of the model itself, never a reverse relation.
+    field = cast("models.Field[Any, Any]", user_model._meta.get_field(user_model.USERNAME_FIELD))
+    max_length = field.max_length
     return serializers.CharField(write_only=True, max_length=max_length)
 
 
-def password_field():
+def password_field() -> serializers.CharField:
     """Write-only, masked in the browsable API, taken as sent (spaces count)."""
     return serializers.CharField(
         write_only=True, style={"input_type": "password"}, trim_whitespace=False
     )
 
 
-class JSONOnly:
+class JSONOnly(APIView):
     """View mixin for the credential endpoints: the body is JSON (or empty), else 415.
 
     DRF parses a body only when the view reads it; this parses it as soon as the request
@@ -42,9 +51,9 @@ class JSONOnly:
     body refuses forms and uploads, and nothing a client sends here is spooled to disk.
     """
 
-    parser_classes = [JSONParser]
+    parser_classes: Sequence[type[BaseParser]] = [JSONParser]
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         request.data  # noqa: B018 -- parse now: UnsupportedMediaType (415) for non-JSON
 
@@ -55,7 +64,7 @@ class LoginSerializer(serializers.Serializer):
     username = username_field()
     password = password_field()
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         request = self.context["request"]
         user = authenticate(
             request._request, username=attrs["username"], password=attrs["password"]
@@ -74,7 +83,7 @@ class PasswordChangeSerializer(serializers.Serializer):
     old_password = password_field()
     new_password = password_field()
 
-    def validate_old_password(self, value):
+    def validate_old_password(self, value: str) -> str:
         # Through authenticate(), not check_password(): a stolen token or session cannot
         # guess the password behind it faster than a login form can.
         request = self.context["request"]
@@ -83,7 +92,7 @@ class PasswordChangeSerializer(serializers.Serializer):
             raise serializers.ValidationError("Wrong password.", code="password_incorrect")
         return value
 
-    def validate_new_password(self, value):
+    def validate_new_password(self, value: str) -> str:
         try:
             validate_password(value, self.context["request"].user)
         except DjangoValidationError as error:
@@ -91,20 +100,20 @@ class PasswordChangeSerializer(serializers.Serializer):
         return value
 
 
-class PasswordChangeView(JSONOnly, APIView):
+class PasswordChangeView(JSONOnly):
     """POST {"old_password", "new_password"} -> 204. Logged-in users; "credentials" throttle."""
 
     permission_classes = [IsAuthenticated]
     throttle_scope = "credentials"
     serializer_class = PasswordChangeSerializer
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = self.serializer_class(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         self.change_password(request, serializer.validated_data["new_password"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def change_password(self, request, password):
+    def change_password(self, request: Request, password: str) -> None:
         """Save the new password: the credentials issued before stop working, except the
         session that made the change, if a session did.
 
@@ -112,7 +121,8 @@ class PasswordChangeView(JSONOnly, APIView):
         api/credentials.py ends the user's tokens. Django ends every session of the user,
         since each session holds a hash of the password.
         """
-        request.user.set_password(password)
-        request.user.save(update_fields=["password"])
+        user = cast(User, request.user)  # permission_classes let only a logged-in user in
+        user.set_password(password)
+        user.save(update_fields=["password"])
         if isinstance(request.successful_authenticator, SessionAuthentication):
-            update_session_auth_hash(request._request, request.user)  # this one goes on
+            update_session_auth_hash(request._request, user)  # this one goes on

@@ -1,4 +1,14 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from rest_framework import renderers
+
+if TYPE_CHECKING:  # DRF imports this module while rest_framework.views is being imported
+    from rest_framework.request import Request
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
 
 
 class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
@@ -12,11 +22,16 @@ class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
 
     template = "api/browsable_api.html"
 
-    def get_context(self, data, accepted_media_type, renderer_context):
-        self.not_found = renderer_context["response"].status_code == 404
+    def get_context(
+        self, data: Any, accepted_media_type: str | None, renderer_context: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        response: Response = renderer_context["response"]
+        self.not_found = response.status_code == 404
         return super().get_context(data, accepted_media_type, renderer_context)
 
-    def show_form_for_method(self, view, method, request, obj):
+    def show_form_for_method(
+        self, view: APIView, method: str, request: Request, obj: Any
+    ) -> bool | None:
         if self.not_found:
             return False
         return super().show_form_for_method(view, method, request, obj)

@@ -3,23 +3,29 @@
 import math
 import select
 import time
+from collections.abc import Sequence
+from typing import cast
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.utils import DatabaseError
 from django.urls import NoReverseMatch, reverse
 from psycopg import Error as PsycopgError
 from psycopg import pq
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.decorators import (
     api_view,
     authentication_classes,
     permission_classes,
     throttle_classes,
 )
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from api.models import Note
 from api.note_access import NOTE_OBJECT_RULE, visible_notes
 from api.serializers import MeSerializer, NoteSerializer
 from api.utils.permission import IsAuthenticated, IsVIP
@@ -64,7 +70,7 @@ def database_answers(timeout: float) -> bool:
 @authentication_classes([])  # a stale token must not turn a health check into a 401
 @permission_classes([])  # public: load balancers and orchestrators call it
 @throttle_classes([])
-def health(request):
+def health(request: Request) -> Response:
     """200 when the database answers within HEALTH_CHECK_TIMEOUT seconds, 503 when not."""
     if not database_answers(settings.HEALTH_CHECK_TIMEOUT):
         return Response({"status": "unavailable"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
@@ -78,9 +84,9 @@ ROOT_LINKS = ["health", "me", "vip", "note-list", "auth-token", "auth-login", "d
 
 @api_view(["GET"])
 @permission_classes([])  # public: a table of contents, the schema says more
-def api_root(request):
+def api_root(request: Request) -> Response:
     """Links to the API's main routes; where the browsable API lands after login."""
-    links = {}
+    links: dict[str, str] = {}
     for name in ROOT_LINKS:
         try:
             links[name] = request.build_absolute_uri(reverse(name))
@@ -91,34 +97,38 @@ def api_root(request):
 
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])  # whatever the global policy, "who am I" needs a login
-def me(request):
+def me(request: Request) -> Response:
     """The requester's id, username and tier."""
     return Response(MeSerializer(request.user).data)
 
 
 @api_view(["GET"])
 @permission_classes([IsVIP])
-def vip(request):
+def vip(request: Request) -> Response:
     """A VIP-only resource; other users get 403 with IsVIP.message."""
     return Response({"detail": f"Welcome, {request.user.username}: you are a VIP member."})
 
 
-class NotePolicyMixin:
+# The classes DEFAULT_PERMISSION_CLASSES names: api_settings imports its dotted paths.
+DEFAULT_PERMISSIONS = cast(Sequence[type[BasePermission]], api_settings.DEFAULT_PERMISSION_CLASSES)
+
+
+class NotePolicyMixin(generics.GenericAPIView[Note]):
     """The global policy plus the object rule, so changing the global default changes notes too."""
 
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, NOTE_OBJECT_RULE]
+    permission_classes = [*DEFAULT_PERMISSIONS, NOTE_OBJECT_RULE]
     serializer_class = NoteSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Note]:
         return visible_notes(self.request.user)
 
 
-class NoteList(NotePolicyMixin, generics.ListCreateAPIView):
+class NoteList(NotePolicyMixin, generics.ListCreateAPIView[Note]):
     """List the notes you may see; create a note owned by you."""
 
-    def perform_create(self, serializer):
+    def perform_create(self, serializer: serializers.BaseSerializer[Note]) -> None:
         serializer.save(owner=self.request.user)
 
 
-class NoteDetail(NotePolicyMixin, generics.RetrieveUpdateDestroyAPIView):
+class NoteDetail(NotePolicyMixin, generics.RetrieveUpdateDestroyAPIView[Note]):
     """Read, replace, update or delete one note; get_object() runs the object rule."""

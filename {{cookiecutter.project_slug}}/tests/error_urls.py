@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/broken/", broken),
     path("broken/", broken),
     path("api/database-down/", database_down),
+    path("database-down/", database_down),
     path("api/form/", form),
     path("form/", form),
 ]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from users.models import User
 
-HTML = {"HTTP_ACCEPT": "text/html"}
+HTML = {"Accept": "text/html"}
 DELETE_BUTTON = 'data-target="#deleteModal">DELETE</button>'
 
 
@@ -17,14 +17,14 @@ def logged_in(username: str) -> Client:
 
 
 def test_owner_sees_the_delete_button_on_their_note(users, note):
-    response = logged_in("owner").get(reverse("note-detail", args=[note.pk]), **HTML)
+    response = logged_in("owner").get(reverse("note-detail", args=[note.pk]), headers=HTML)
 
     assert response.status_code == 200
     assert DELETE_BUTTON in response.content.decode()
 
 
 def test_a_404_page_offers_no_delete_button_or_form(users):
-    response = logged_in("owner").get(reverse("note-detail", args=[999_999]), **HTML)
+    response = logged_in("owner").get(reverse("note-detail", args=[999_999]), headers=HTML)
 
     assert response.status_code == 404
     assert DELETE_BUTTON not in response.content.decode()

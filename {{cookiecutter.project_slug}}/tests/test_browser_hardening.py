@@ -1,6 +1,10 @@
-"""Every HTML page carries a Content-Security-Policy that allows no inline script, and the
-browsable API's login lands on the API."""
+"""Every HTML page carries a Content-Security-Policy that allows no inline script (django-csp
+sends it on Django 5.2, Django itself from 6.0), and the browsable API's login lands on the API."""
 
+import runpy
+import sys
+
+import django
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
@@ -44,6 +48,28 @@ def test_html_pages_allow_scripts_from_this_origin_only(users, route):
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert "<script>" not in response.content.decode()  # nothing inline for the policy to block
+
+
+def base_settings_under(monkeypatch, version: tuple[int, int, int, str, int]) -> dict:
+    """config/settings/base.py as it reads under Django ``version``."""
+    monkeypatch.setattr(django, "VERSION", version)
+    monkeypatch.delitem(sys.modules, "config.settings.base")
+    return runpy.run_module("config.settings.base")
+
+
+def test_django_6_sends_the_policy_itself(monkeypatch):
+    settings = base_settings_under(monkeypatch, (6, 0, 0, "final", 0))
+
+    assert "django.middleware.csp.ContentSecurityPolicyMiddleware" in settings["MIDDLEWARE"]
+    assert settings["SECURE_CSP"] == settings["CONTENT_SECURITY_POLICY_DIRECTIVES"]
+
+
+def test_django_5_2_sends_it_through_django_csp(monkeypatch):
+    settings = base_settings_under(monkeypatch, (5, 2, 0, "final", 0))
+    directives = settings["CONTENT_SECURITY_POLICY_DIRECTIVES"]
+
+    assert "csp.middleware.CSPMiddleware" in settings["MIDDLEWARE"]
+    assert settings["CONTENT_SECURITY_POLICY"] == {"DIRECTIVES": directives}
 
 
 def test_login_without_next_lands_on_the_api(users):

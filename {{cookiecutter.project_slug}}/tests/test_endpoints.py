@@ -1,5 +1,6 @@
 """The function-based views: health, me and vip."""
 
+import os
 import socket
 import time
 
@@ -28,13 +29,32 @@ def test_health_ignores_a_stale_authorization_header(db):
 def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def test_health_reports_503_when_the_database_is_down(db, monkeypatch):
     database = connections["default"]
     unreachable = {**database.settings_dict, "HOST": "127.0.0.1", "PORT": closed_port()}
     monkeypatch.setattr(database, "settings_dict", unreachable)
+
+    response = APIClient().get(reverse("health"))
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+
+
+def test_health_reports_503_when_the_connection_drops_during_the_check(db, monkeypatch):
+    database = connections["default"]
+    connect = database.get_new_connection
+
+    def dropped(params):
+        probe = connect(params)
+        with socket.socket(fileno=os.dup(probe.pgconn.socket)) as wire:
+            wire.shutdown(socket.SHUT_RDWR)  # the network goes; the probe's socket stays open
+        return probe
+
+    monkeypatch.setattr(database, "get_new_connection", dropped)
 
     response = APIClient().get(reverse("health"))
 

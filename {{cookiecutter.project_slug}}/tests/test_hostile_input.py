@@ -65,6 +65,15 @@ def test_a_body_over_the_limit_is_a_413_before_anything_reads_it(client_for):
     assert "1024 bytes" in response.json()["detail"]
 
 
+def test_a_content_length_that_is_not_a_number_is_a_400(db):
+    response = APIClient().post(
+        reverse("note-list"), "{}", content_type="application/json", CONTENT_LENGTH="lots"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Content-Length must be a number."}
+
+
 def test_an_unknown_api_path_is_a_json_404(db):
     response = Client().get("/api/no-such-thing/")
 
@@ -118,8 +127,9 @@ def test_server_errors_under_api_are_json(db, path, status, detail):
 
 
 @override_settings(ROOT_URLCONF="tests.error_urls")
-def test_server_errors_outside_the_api_keep_the_html_page(db):
-    response = Client(raise_request_exception=False).get("/broken/")
+@pytest.mark.parametrize("path", ["/broken/", "/database-down/"])
+def test_server_errors_outside_the_api_keep_the_html_page(db, path):
+    response = Client(raise_request_exception=False).get(path)
 
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")

@@ -5,11 +5,13 @@ Throttling or not, this holds: it is authentication hygiene, not rate limiting.
 """
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from api.errors import lockout_response
 from tests.auth import CREDENTIALS_ROUTE
 from tests.conftest import PASSWORD
 
@@ -96,3 +98,13 @@ def test_failures_on_one_surface_lock_the_others(users):
         form_login("rest_framework:login", "owner", f"guess-{i}")
 
     assert api_login("owner", PASSWORD).status_code == 429
+
+
+def test_a_login_page_without_a_form_to_show_it_on_says_why_in_plain_text(rf):
+    # Every login surface of the project has a form; another one (say, single sign-on) may not.
+    response = lockout_response(rf.post("/sso/login/"), HttpResponse("Wrong password."), None)
+
+    assert response.status_code == 429
+    assert response["Content-Type"].startswith("text/plain")
+    assert LOCKED_OUT in response.content.decode()
+    assert int(response["Retry-After"]) > 0

@@ -7,6 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from api.management.commands.permission_report import describe, has_object_rule
+from api.utils.permission import IsAuthenticated, IsOwner, IsOwnerOrReadOnly, IsVIP
+
 
 def report() -> dict:
     output = io.StringIO()
@@ -40,6 +43,19 @@ def test_anonymous_reach_is_marked():
     assert rows["health"]["anonymous"] == ["GET"]
     assert rows["vip"]["anonymous"] == []
     assert "POST" not in rows["note-list"]["anonymous"]
+
+
+def test_composed_permissions_read_as_source_code():
+    composed = IsAuthenticated & (IsVIP | ~IsOwner)
+
+    assert describe(composed) == "(IsAuthenticated & (IsVIP | ~IsOwner))"
+
+
+def test_an_object_rule_counts_anywhere_in_a_composition():
+    assert has_object_rule(IsAuthenticated & IsOwner)
+    assert has_object_rule(IsVIP | IsOwnerOrReadOnly)
+    assert has_object_rule(~IsOwner)
+    assert not has_object_rule(IsAuthenticated | ~IsVIP)
 
 
 def test_table_and_markdown_formats(capsys):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -19,20 +21,22 @@ class User(AbstractUser):
 
     # Set by set_password() and set_unusable_password(), cleared by save().
     _password_changed = False
+    # AbstractBaseUser's copy of the raw password, kept from set_password() until save().
+    _password: str | None
 
     @property
     def is_vip(self) -> bool:
         return self.tier == self.Tier.VIP
 
-    def set_password(self, raw_password):
+    def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
         self._password_changed = True
 
-    def set_unusable_password(self):
+    def set_unusable_password(self) -> None:
         super().set_unusable_password()
         self._password_changed = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # A new user has no credentials to revoke. check_password() re-hashes an unchanged
         # password through set_password() when the hasher's settings move on, and clears
         # Django's copy of the raw password (_password) first: not a change.

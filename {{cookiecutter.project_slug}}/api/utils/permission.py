@@ -16,8 +16,18 @@ How DRF applies them (rest_framework/views.py and generics.py):
   object rules do not filter lists: the view's queryset does that.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rest_framework import permissions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+if TYPE_CHECKING:  # DRF imports this module (DEFAULT_PERMISSION_CLASSES) with its views
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+    from api.models import Note
 
 
 class IsAuthenticated(permissions.IsAuthenticated):
@@ -53,7 +63,7 @@ class IsVIP(BasePermission):
 
     message = "This endpoint is for VIP members only."
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         return bool(user and user.is_authenticated and user.is_vip)
 
@@ -63,7 +73,7 @@ class IsOwnerOrReadOnly(BasePermission):
 
     message = "Only the owner may change or delete this note."
 
-    def has_object_permission(self, request, view, obj):
+    def has_object_permission(self, request: Request, view: APIView, obj: Note) -> bool:
         if request.method in SAFE_METHODS:
             return True
         return obj.owner_id == request.user.pk
@@ -74,5 +84,5 @@ class IsOwner(BasePermission):
 
     message = "Only the owner may use this note."
 
-    def has_object_permission(self, request, view, obj):
+    def has_object_permission(self, request: Request, view: APIView, obj: Note) -> bool:
         return obj.owner_id == request.user.pk

@@ -22,7 +22,7 @@ from .base import BASE_DIR, DATABASE_OPTIONS, env  # noqa: E402
 
 def development_secret_key() -> str:
     """SECRET_KEY from the environment or .env; a new random one saved to .env if neither."""
-    key = env.str("SECRET_KEY", default="")
+    key: str = env.str("SECRET_KEY", default="")
     if not key:
         key = secrets.token_hex(32)
         with ENV_FILE.open("a") as dotenv:

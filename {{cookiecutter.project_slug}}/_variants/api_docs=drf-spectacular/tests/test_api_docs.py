@@ -1,5 +1,7 @@
 """OpenAPI schema and docs UI (drf-spectacular): valid, and honest about access."""
 
+from typing import Any
+
 import pytest
 import yaml
 from django.core.management import call_command
@@ -10,10 +12,11 @@ from tests.auth import CREDENTIALS_ROUTE, SECURITY_SCHEME
 
 
 @pytest.fixture
-def schema(db) -> dict:
+def schema(db) -> dict[str, Any]:
     response = APIClient().get(reverse("schema"))
     assert response.status_code == 200
-    return yaml.safe_load(response.content)
+    document: dict[str, Any] = yaml.safe_load(response.content)
+    return document
 
 
 def test_schema_validates_without_warnings(tmp_path):

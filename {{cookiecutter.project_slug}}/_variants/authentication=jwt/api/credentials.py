@@ -10,12 +10,15 @@ to /api/auth/password/, or by an administrator) ends every token issued before i
 Tokens are never read from the URL. Browsers can also log in at /api-auth/login/.
 """
 
+from typing import Any, cast
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.urls import path
 from django.utils import timezone
 from rest_framework import serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import (
@@ -32,6 +35,7 @@ from rest_framework_simplejwt.views import (
 )
 
 from api.password import JSONOnly, PasswordChangeView, username_field
+from users.models import User
 from users.signals import password_changed
 
 
@@ -41,11 +45,11 @@ class ObtainPairSerializer(TokenObtainPairSerializer):
     access = serializers.CharField(read_only=True)
     refresh = serializers.CharField(read_only=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[self.username_field] = username_field()
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         data = super().validate(attrs)
         # What login() sends for a session: django-axes clears the failure count on it.
         user_logged_in.send(sender=type(self.user), request=self.context["request"], user=self.user)
@@ -60,18 +64,19 @@ class RefreshSerializer(TokenRefreshSerializer):
     refresh token; here each of those is a 401.
     """
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         refresh = self.token_class(attrs["refresh"])  # signature, expiry, type, blacklist
         user_id = refresh.get(api_settings.USER_ID_CLAIM)
         user = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
-        if not api_settings.USER_AUTHENTICATION_RULE(user):
+        if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
             raise AuthenticationFailed(
-                self.error_messages["no_active_account"], "no_active_account"
+                str(self.error_messages["no_active_account"]), "no_active_account"
             )
         issued_under = refresh.get(api_settings.REVOKE_TOKEN_CLAIM)  # hash of the password
         if api_settings.CHECK_REVOKE_TOKEN and issued_under != get_md5_hash_password(user.password):
             raise AuthenticationFailed("The user's password has been changed.", "password_changed")
-        _, first_use = refresh.blacklist()
+        # get_or_create()'s (entry, created): simplejwt annotates it as the entry alone.
+        _, first_use = cast(tuple[BlacklistedToken, bool], refresh.blacklist())
         if not first_use:  # another request used it a moment ago
             raise AuthenticationFailed("Token is blacklisted", "token_not_valid")
         refresh.set_jti()
@@ -87,7 +92,7 @@ class ObtainTokenPair(JSONOnly, TokenObtainPairView):
     serializer_class = ObtainPairSerializer
     throttle_scope = "credentials"
 
-    def get_serializer_context(self):
+    def get_serializer_context(self) -> dict[str, Any]:
         # authenticate() gets the Django request: django-axes marks a lockout on it.
         return {**super().get_serializer_context(), "request": self.request._request}
 
@@ -103,7 +108,7 @@ class Logout(JSONOnly, TokenBlacklistView):
     """POST {"refresh"} -> 204: that refresh token stops working. Public: the token is
     the credential."""
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         super().post(request, *args, **kwargs)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -114,7 +119,7 @@ class PasswordChange(PasswordChangeView):
 
 
 @receiver(password_changed, dispatch_uid="api.credentials.end_refresh_tokens")
-def end_refresh_tokens(sender, user, **kwargs):
+def end_refresh_tokens(sender: type[User], user: User, **kwargs: Any) -> None:
     """A changed password ends every refresh token of the user, whoever changed it.
 
     Access tokens end too: each carries a hash of the password it was issued under

@@ -30,8 +30,9 @@ def obtain_pair(username: str = "owner", password: str = PASSWORD):
     )
 
 
-def new_pair(username: str = "owner") -> dict:
-    return obtain_pair(username).json()
+def new_pair(username: str = "owner") -> dict[str, str]:
+    pair: dict[str, str] = obtain_pair(username).json()
+    return pair
 
 
 def refresh(token: str):

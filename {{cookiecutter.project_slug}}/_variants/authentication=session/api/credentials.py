@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect
 from rest_framework import serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -42,11 +43,11 @@ class Login(JSONOnly, APIView):
     throttle_scope = "credentials"
     serializer_class = SessionLoginSerializer
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         detail = "POST username and password with this token in the X-CSRFToken header."
         return Response({"detail": detail, "csrftoken": get_token(request)})
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = self.serializer_class(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         login(request._request, serializer.validated_data["user"])
@@ -59,7 +60,7 @@ class Logout(JSONOnly, APIView):
 
     permission_classes = [IsAuthenticated]
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -10,8 +10,11 @@ before the database is asked.
 import re
 
 from knox import auth
+from knox.models import AuthToken
 from knox.settings import knox_settings
 from rest_framework.exceptions import AuthenticationFailed
+
+from users.models import User
 
 HEX_DIGITS = re.compile(rb"[0-9a-f]*")
 
@@ -19,7 +22,7 @@ HEX_DIGITS = re.compile(rb"[0-9a-f]*")
 class TokenAuthentication(auth.TokenAuthentication):
     """``Authorization: Token <key>``; a key knox cannot have issued gets 401."""
 
-    def authenticate_credentials(self, token: bytes):
+    def authenticate_credentials(self, token: bytes) -> tuple[User, AuthToken]:
         prefix = knox_settings.TOKEN_PREFIX.encode()
         digits = token.removeprefix(prefix)
         if (
@@ -28,4 +31,5 @@ class TokenAuthentication(auth.TokenAuthentication):
             or not HEX_DIGITS.fullmatch(digits)
         ):
             raise AuthenticationFailed("Invalid token.")
-        return super().authenticate_credentials(token)
+        credentials: tuple[User, AuthToken] = super().authenticate_credentials(token)
+        return credentials

@@ -10,14 +10,20 @@ ends every token. Tokens are never read from the URL. Browsers can also log in a
 /api-auth/login/.
 """
 
+from typing import Any
+
 from django.dispatch import receiver
 from django.urls import path
 from knox import views as knox
+from knox.models import AuthToken
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from api.authentication import TokenAuthentication
 from api.password import JSONOnly, LoginSerializer, PasswordChangeView
 from api.utils.permission import IsAuthenticated
+from users.models import User
 from users.signals import password_changed
 
 
@@ -36,11 +42,12 @@ class Login(JSONOnly, knox.LoginView):
     throttle_scope = "credentials"  # knox keeps the default throttle classes (DRF's view did not)
     serializer_class = TokenLoginSerializer
 
-    def post(self, request, format=None):
+    def post(self, request: Request, format: str | None = None) -> Response:
         serializer = self.serializer_class(data=request.data, context=self.get_context())
         serializer.is_valid(raise_exception=True)
         request.user = serializer.validated_data["user"]
-        return super().post(request, format=format)  # knox: create the token, answer with it
+        response: Response = super().post(request, format=format)  # knox: a new token
+        return response
 
 
 class Logout(JSONOnly, knox.LogoutView):
@@ -63,9 +70,9 @@ class PasswordChange(PasswordChangeView):
 
 
 @receiver(password_changed, dispatch_uid="api.credentials.end_tokens")
-def end_tokens(sender, user, **kwargs):
+def end_tokens(sender: type[User], user: User, **kwargs: Any) -> None:
     """A changed password ends every token of the user, whoever changed it."""
-    user.auth_token_set.all().delete()
+    AuthToken.objects.filter(user=user).delete()
 
 
 urlpatterns = [

@@ -43,7 +43,8 @@ def log_in(username: str = "owner", password: str = PASSWORD):
 
 
 def new_token(username: str = "owner") -> str:
-    return log_in(username).json()["token"]
+    token: str = log_in(username).json()["token"]
+    return token
 
 
 def using(key: str) -> APIClient:

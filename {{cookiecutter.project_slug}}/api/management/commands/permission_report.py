@@ -11,22 +11,44 @@ method; open routes must be listed in ``settings.PUBLIC_ENDPOINTS``.
 """
 
 import json
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import mixins
-from rest_framework.permissions import AND, NOT, OR, BasePermission
+from rest_framework.permissions import AND, OR, BasePermission, OperandHolder, SingleOperandHolder
 from rest_framework.settings import api_settings
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own access control (is_staff)
-OPERATORS = {AND: "&", OR: "|"}
+OPERATORS: dict[object, str] = {AND: "&", OR: "|"}
+
+# What a view's permission_classes hold: classes, or compositions of them (A & B, ~A).
+Permission: TypeAlias = type[BasePermission] | OperandHolder | SingleOperandHolder
 
 
-def routes(patterns, prefix="", namespace=""):
+class Route(TypedDict):
+    """One row of the report."""
+
+    path: str
+    name: str
+    view: str  # dotted path of the view function
+    drf: bool  # a DRF view, with a policy to read
+    methods: list[str]
+    authentication: list[str]
+    permissions: list[str]
+    object_rule: bool
+    throttles: list[str]
+    anonymous: list[str]  # methods an anonymous client may call; ["any"] for Django views
+
+
+def routes(
+    patterns: Sequence[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, Callable[..., Any]]]:
     """(path, name, callback) for every URL pattern, depth first, outside skipped namespaces."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -39,26 +61,27 @@ def routes(patterns, prefix="", namespace=""):
             yield "/" + prefix + str(pattern.pattern), name, pattern.callback
 
 
-def describe(permission) -> str:
+def describe(permission: Permission) -> str:
     """A permission class, or a composition of them, as source code would write it."""
-    if hasattr(permission, "operator_class"):  # DRF's OperandHolder / SingleOperandHolder
-        operator = permission.operator_class
-        if operator is NOT:
-            return f"~{describe(permission.op1_class)}"
+    if isinstance(permission, SingleOperandHolder):  # DRF's one unary operator: NOT
+        return f"~{describe(permission.op1_class)}"
+    if isinstance(permission, OperandHolder):
         left, right = describe(permission.op1_class), describe(permission.op2_class)
-        return f"({left} {OPERATORS[operator]} {right})"
+        return f"({left} {OPERATORS[permission.operator_class]} {right})"
     return permission.__name__
 
 
-def has_object_rule(permission) -> bool:
-    if hasattr(permission, "op1_class"):
-        return has_object_rule(permission.op1_class) or has_object_rule(
-            getattr(permission, "op2_class", permission.op1_class)
-        )
+def has_object_rule(permission: Permission) -> bool:
+    if isinstance(permission, OperandHolder):
+        return has_object_rule(permission.op1_class) or has_object_rule(permission.op2_class)
+    if isinstance(permission, SingleOperandHolder):
+        return has_object_rule(permission.op1_class)
     return permission.has_object_permission is not BasePermission.has_object_permission
 
 
-def anonymous_methods(view_class, initkwargs, methods) -> list[str]:
+def anonymous_methods(
+    view_class: type[APIView], initkwargs: dict[str, Any], methods: list[str]
+) -> list[str]:
     """The methods for which an anonymous request passes every has_permission."""
     factory = APIRequestFactory()
     allowed = []
@@ -72,12 +95,15 @@ def anonymous_methods(view_class, initkwargs, methods) -> list[str]:
     return allowed
 
 
-def describe_route(path, name, callback) -> dict:
+def describe_route(path: str, name: str, callback: Callable[..., Any]) -> Route:
     view_class = getattr(callback, "cls", None)
-    row = {"path": path, "name": name, "view": callback.__module__ + "." + callback.__name__}
+    view_name = callback.__module__ + "." + callback.__name__
     if view_class is None or not issubclass(view_class, APIView):
         # A plain Django view (e.g. the browsable API's login page): no DRF policy to read.
-        row.update(
+        return Route(
+            path=path,
+            name=name,
+            view=view_name,
             drf=False,
             methods=[],
             authentication=[],
@@ -86,8 +112,7 @@ def describe_route(path, name, callback) -> dict:
             throttles=[],
             anonymous=["any"],  # no DRF policy to read: counts as open
         )
-        return row
-    initkwargs = getattr(callback, "initkwargs", {})
+    initkwargs: dict[str, Any] = getattr(callback, "initkwargs", {})
     view = view_class(**initkwargs)
     methods = [m for m in view.allowed_methods if m not in {"OPTIONS", "HEAD"}]
     defaults = set(api_settings.DEFAULT_PERMISSION_CLASSES)
@@ -98,9 +123,13 @@ def describe_route(path, name, callback) -> dict:
         view_class, (mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin)
     )
     throttles = [t.__name__.removesuffix("RateThrottle") for t in view.throttle_classes]
-    if getattr(view, "throttle_scope", None) and throttles:
-        throttles.append(f"scope={view.throttle_scope}")
-    row.update(
+    scope = getattr(view, "throttle_scope", None)
+    if scope and throttles:
+        throttles.append(f"scope={scope}")
+    return Route(
+        path=path,
+        name=name,
+        view=view_name,
         drf=True,
         methods=methods,
         authentication=[a.__name__ for a in view.authentication_classes],
@@ -109,15 +138,14 @@ def describe_route(path, name, callback) -> dict:
         throttles=throttles,
         anonymous=anonymous_methods(view_class, initkwargs, methods),
     )
-    return row
 
 
-def report(urlconf=None) -> list[dict]:
+def report(urlconf: str | None = None) -> list[Route]:
     patterns = get_resolver(urlconf).url_patterns
     return [describe_route(path, name, callback) for path, name, callback in routes(patterns)]
 
 
-def as_table(rows: list[dict], markdown: bool) -> str:
+def as_table(rows: list[Route], markdown: bool) -> str:
     headers = [
         "path",
         "name",
@@ -159,7 +187,7 @@ def as_table(rows: list[dict], markdown: bool) -> str:
 class Command(BaseCommand):
     help = "List every route with who may call it, and (--fail-on-open) guard public routes."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=["table", "json", "markdown"], default="table")
         parser.add_argument(
             "--fail-on-open",
@@ -167,7 +195,7 @@ class Command(BaseCommand):
             help="exit 1 when an anonymous client can reach a route not in PUBLIC_ENDPOINTS",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         rows = report()
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, indent=2))

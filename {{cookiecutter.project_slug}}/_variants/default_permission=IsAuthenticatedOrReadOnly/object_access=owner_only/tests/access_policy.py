@@ -14,7 +14,7 @@ from tests.public_policy import PUBLIC_ROWS
 ACTORS = ("anonymous", "owner", "other", "vip", "staff")
 
 # Group memberships per actor (DjangoModelPermissions reads them; other policies do not).
-ACTOR_GROUPS = {}
+ACTOR_GROUPS: dict[str, list[str]] = {}
 
 # Whether a user sees other users' notes in the list.
 LIST_SHOWS_OTHERS_NOTES = False
