@@ -32,11 +32,34 @@ TEMPLATE = Path(__file__).resolve().parent.parent
 BENCHMARKS = Path(__file__).resolve().parent
 NOTES_PER_USER = 50
 
-# The owner's credential header and one note id, per authentication option. The access token
-# of jwt outlives the run (JWT_ACCESS_MINUTES below); session requests send the CSRF pair.
-SEED = f"""
-import json
+# The credential header of the user `owner`, per authentication option (`headers`). The
+# access token of jwt outlives the run (JWT_ACCESS_MINUTES below); session requests send the
+# CSRF pair. benchmarks/scale.py uses it too.
+OWNER_HEADERS = """
 from django.conf import settings
+
+first = settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0]
+if first.endswith("TokenAuthentication"):
+    from knox.models import AuthToken
+    _, key = AuthToken.objects.create(owner)
+    headers = {"Authorization": "Token " + key}
+elif first.endswith("JWTAuthentication"):
+    from rest_framework_simplejwt.tokens import AccessToken
+    headers = {"Authorization": "Bearer " + str(AccessToken.for_user(owner))}
+else:
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+    client = Client()
+    client.force_login(owner)
+    csrf = _get_new_csrf_string()
+    session = client.cookies["sessionid"].value
+    headers = {"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf}
+"""
+
+# Two users with their notes; the owner's credential header and one of the owner's notes.
+SEED = (
+    f"""
+import json
 from django.contrib.auth.models import Group
 from api.models import Note
 from users.models import User
@@ -50,25 +73,13 @@ for name in ("owner", "other"):
         for i in range({NOTES_PER_USER})
     )
 owner = users["owner"]
-first = settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0]
-if first.endswith("TokenAuthentication"):
-    from knox.models import AuthToken
-    _, key = AuthToken.objects.create(owner)
-    headers = {{"Authorization": "Token " + key}}
-elif first.endswith("JWTAuthentication"):
-    from rest_framework_simplejwt.tokens import AccessToken
-    headers = {{"Authorization": "Bearer " + str(AccessToken.for_user(owner))}}
-else:
-    from django.middleware.csrf import _get_new_csrf_string
-    from django.test import Client
-    client = Client()
-    client.force_login(owner)
-    csrf = _get_new_csrf_string()
-    session = client.cookies["sessionid"].value
-    headers = {{"Cookie": f"sessionid={{session}}; csrftoken={{csrf}}", "X-CSRFToken": csrf}}
-note = Note.objects.filter(owner=owner).order_by("pk").first().pk
-print(json.dumps({{"headers": headers, "note": note}}))
 """
+    + OWNER_HEADERS
+    + """
+note = Note.objects.filter(owner=owner).order_by("pk").first().pk
+print(json.dumps({"headers": headers, "note": note}))
+"""
+)
 
 PATCH_SCRIPT = """
 wrk.method = "PATCH"

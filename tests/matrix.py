@@ -93,7 +93,7 @@ FILES_PRESENT_WHEN = {
     ("throttling", "yes"): ["tests/test_throttling.py"],
     ("authentication", "token"): ["api/authentication.py"],
     ("default_permission", "DjangoModelPermissions"): [
-        "api/migrations/0003_permission_groups.py",
+        "api/migrations/0004_permission_groups.py",
         "tests/test_groups.py",
     ],
 }

@@ -8,6 +8,10 @@ from api.models import Note
 from tests.access_policy import LIST_SHOWS_OTHERS_NOTES
 
 
+def test_a_note_reads_as_its_title(note):
+    assert str(note) == "Owner's note"  # in the admin and the shell
+
+
 def test_create_sets_the_requester_as_owner_whatever_the_body_says(client_for, users):
     response = client_for("owner").post(
         reverse("note-list"), {"title": "Mine", "owner": "other"}, format="json"
@@ -44,15 +48,29 @@ def test_owner_always_sees_own_notes(client_for, note):
     assert [item["id"] for item in response.data["results"]] == [note.pk]
 
 
-def test_list_pages_are_bounded(client_for, users):
+def test_list_pages_follow_cursors_newest_first_without_gaps_or_repeats(client_for, users):
+    Note.objects.bulk_create(Note(title=f"n{i}", owner=users["owner"]) for i in range(45))
+    client = client_for("owner")
+
+    seen, url = [], reverse("note-list")
+    while url:
+        page = client.get(url)
+        assert page.status_code == 200 and len(page.data["results"]) <= 20
+        assert "count" not in page.data  # no count of the table on any page
+        seen += [item["id"] for item in page.data["results"]]
+        url = page.data["next"]
+
+    newest_first = Note.objects.filter(owner=users["owner"]).order_by("-created_at", "-id")
+    assert seen == list(newest_first.values_list("pk", flat=True))
+    assert len(seen) == 45
+
+
+def test_page_size_is_bounded(client_for, users):
     Note.objects.bulk_create(Note(title=f"n{i}", owner=users["owner"]) for i in range(105))
     client = client_for("owner")
 
-    default_page = client.get(reverse("note-list"))
     largest_page = client.get(reverse("note-list"), {"page_size": 1000})
 
-    assert default_page.data["count"] == 105
-    assert len(default_page.data["results"]) == 20
     assert len(largest_page.data["results"]) == 100
     assert largest_page.data["next"] is not None
 

@@ -179,7 +179,7 @@ REST_FRAMEWORK = {
     # How many proxies in front of the service append to X-Forwarded-For. 0: throttles
     # and lockouts key on the connecting address, and the header is ignored.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedPageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedCursorPagination",
     "PAGE_SIZE": 20,
 {%- if cookiecutter.throttling == "yes" %}
     # https://www.django-rest-framework.org/api-guide/throttling/

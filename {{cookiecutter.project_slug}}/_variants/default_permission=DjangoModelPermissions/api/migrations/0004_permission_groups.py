@@ -36,7 +36,7 @@ def delete_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("api", "0002_cache_table"),
+        ("api", "0003_note_list_indexes"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
