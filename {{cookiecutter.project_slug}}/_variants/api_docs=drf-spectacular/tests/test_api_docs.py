@@ -11,9 +11,11 @@ from rest_framework.test import APIClient
 from tests.auth import CREDENTIALS_ROUTE, SECURITY_SCHEME
 
 
-@pytest.fixture
-def schema(db) -> dict[str, Any]:
-    response = APIClient().get(reverse("schema"))
+@pytest.fixture(scope="module")
+def schema(django_db_setup, django_db_blocker) -> dict[str, Any]:
+    """The schema as served, generated once for the module's tests, which only read it."""
+    with django_db_blocker.unblock():
+        response = APIClient().get(reverse("schema"))
     assert response.status_code == 200
     document: dict[str, Any] = yaml.safe_load(response.content)
     return document
