@@ -226,6 +226,7 @@ def pytest_terminal_summary(terminalreporter):
     reports = terminalreporter.stats.get("passed", [])
     properties = [prop for report in reports for prop in getattr(report, "user_properties", [])]
     generated = [value for key, value in properties if key == "generated tests passed"]
+    coverage = [value for key, value in properties if key == "coverage"]
     installs = sorted(value for key, value in properties if key == "fresh install")
     if installs:
         terminalreporter.write_sep("-", "fresh installs (README commands, new virtualenvs)")
@@ -234,6 +235,10 @@ def pytest_terminal_summary(terminalreporter):
     if generated:
         terminalreporter.write_line(
             f"generated suites: {len(generated)} services, {sum(generated)} generated tests passed"
+        )
+    if coverage:
+        terminalreporter.write_line(
+            f"generated suites' coverage: {min(coverage):.2f} % to {max(coverage):.2f} %"
         )
     terminalreporter.write_sep("-", "template matrix")
     terminalreporter.write_line(
