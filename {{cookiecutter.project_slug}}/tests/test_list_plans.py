@@ -48,8 +48,14 @@ def test_every_list_query_is_an_index_scan_in_list_order(client_for, users):
         first, queries = notes_queries(client, reverse("note-list") + "?page_size=5")
         if first.status_code != 200:
             continue  # the policy table covers who may list
-        later, more = notes_queries(client, first.data["next"])
-        assert later.status_code == 200
+        if first.data["next"] is None:
+            # Where lists are scoped to the requester, an anonymous list is empty and runs no
+            # query at all; everyone with an account has two pages.
+            assert users[actor] is None and first.data["results"] == []
+            more = []
+        else:
+            later, more = notes_queries(client, first.data["next"])
+            assert later.status_code == 200
         for sql in queries + more:
             explained = plan(sql)
             assert "Sort" not in explained, f"{actor}: {sql}\n{explained}"
