@@ -14,8 +14,11 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 # pip fetches uv alone; uv installs the requirements, several times faster than pip would.
+# Bytecode is compiled at install: the suite starts a Python process per generated suite,
+# server and bake, and none of them should compile Django from source again (nor would
+# they cache it where PYTHONDONTWRITEBYTECODE is set, as on some CI machines).
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv>=0.13,<0.14"
-.venv/bin/uv pip install --quiet --python .venv/bin/python -r requirements.txt
+.venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python -r requirements.txt
 
 exec .venv/bin/python -m pytest -n 2 "$@"

@@ -7,6 +7,8 @@ cartesian product, so a new option or value is tested without editing the tests.
 
 import itertools
 import json
+import re
+import tomllib
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent.parent
@@ -72,6 +74,18 @@ def full(choice: dict[str, str]) -> dict[str, str]:
 def ident(choice: dict[str, str]) -> str:
     """A short, readable id: token-IsAuthenticated-owner_only-..."""
     return "-".join(choice.values())
+
+
+def distributions(project: Path) -> set[str]:
+    """Distribution names in a bake's [project.dependencies] and its dev dependency group."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    specs = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
+    return {re.split(r"[\[<>=;! ]", spec, maxsplit=1)[0] for spec in specs}
+
+
+def normalized(distribution: str) -> str:
+    """A distribution's name as PEP 503 compares them: pytest_cov and Pytest-Cov are one."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 def service_of(combination: dict[str, str]) -> dict[str, str]:

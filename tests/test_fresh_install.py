@@ -30,6 +30,10 @@ from tests.conftest import Bakery
 PYTHONS = ("3.11", "3.13")
 PORT_LOCK = Path(tempfile.gettempdir()) / "drf-perm-template-port-8000.lock"
 DOWNLOAD_CACHES = Path(tempfile.gettempdir()) / "drf-perm-template-download-caches"
+# What the test run's environment has and a user's login shell does not.
+NOT_IN_A_LOGIN_SHELL = frozenset(
+    {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "UV_CACHE_DIR", "DATABASE_URL"}
+)
 
 
 def find_python(version: str) -> str | None:
@@ -85,15 +89,12 @@ def readme_commands(project: Path) -> dict[str, list[str]]:
 def clean_environment(python: str, home: Path) -> dict:
     """The user's login shell: ``python3`` is the interpreter under test, no virtualenv is
     active, the home folder is empty, and ~/.local/bin is on PATH (Debian's and Ubuntu's
-    ~/.profile add it), where ``pip install --user`` puts commands."""
+    ~/.profile add it), where ``pip install --user`` puts commands. Python caches bytecode
+    as it does by default: the test command reuses what the run command compiled."""
     bin_dir = home / "python-under-test"
     bin_dir.mkdir(parents=True)
     (bin_dir / "python3").symlink_to(python)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"VIRTUAL_ENV", "PYTHONPATH", "UV_CACHE_DIR", "DATABASE_URL"}
-    }
+    env = {key: value for key, value in os.environ.items() if key not in NOT_IN_A_LOGIN_SHELL}
     env["HOME"] = str(home)
     env["PATH"] = os.pathsep.join([str(home / ".local" / "bin"), str(bin_dir), env["PATH"]])
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"

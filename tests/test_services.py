@@ -19,6 +19,7 @@ differ (~1 s).
 
 import fcntl
 import hashlib
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -30,6 +31,9 @@ import pytest
 from tests import matrix
 
 MYPY = Path(sys.executable).with_name("mypy")
+INSTALLED = {
+    matrix.normalized(dist.metadata["Name"]) for dist in importlib.metadata.distributions()
+}
 
 
 def run(project, command, **env):
@@ -41,6 +45,19 @@ def run(project, command, **env):
         text=True,
         check=False,
     )
+
+
+def project_plugins(project: Path) -> list[str]:
+    """``-p`` options that load the pytest plugins of the project's own dependencies, and no
+    others: the template's virtualenv adds its own (hypothesis and schemathesis among them),
+    which the project's virtualenv lacks and whose loading would cost every suite a second."""
+    return [
+        f"-p{entry_point.value}"
+        for name in sorted(map(matrix.normalized, matrix.distributions(project)))
+        if name in INSTALLED
+        for entry_point in importlib.metadata.distribution(name).entry_points
+        if entry_point.group == "pytest11"
+    ]
 
 
 def type_check(project: Path, service: dict, caches: Path) -> subprocess.CompletedProcess:
@@ -65,7 +82,8 @@ def test_service(record_property, bakery, database_url_for, service):
 
     suite = run(
         project,
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *project_plugins(project)],
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
         DATABASE_URL=database_url_for(database),
         # The bake is shared with other tests, which compare its files: coverage data elsewhere.
         COVERAGE_FILE=str(bakery.root / f"coverage-{database}"),
