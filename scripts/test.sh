@@ -21,4 +21,6 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv>=0.13,<0.14"
 .venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python -r requirements.txt
 
-exec .venv/bin/python -m pytest -n 2 "$@"
+# Two workers; one that runs out of tests takes half of what the other has queued, so the
+# long tests (fresh installs, browsers) do not leave a core idle at the end.
+exec .venv/bin/python -m pytest -n 2 --dist worksteal "$@"

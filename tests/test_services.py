@@ -12,7 +12,7 @@ measures coverage and fails below the project's floor (`fail_under` in pyproject
 
 Each service also type-checks clean with the project's own mypy configuration. Services with
 the same dependencies (and so the same INSTALLED_APPS, which the Django plugin feeds into
-every module's cache entry) share one mypy cache, used by one mypy at a time: the first
+every module's cache entry) share a mypy cache, used by one mypy at a time: the first
 service of a set pays for a full check (~9 s), the others re-analyse only the modules that
 differ (~1 s).
 """
@@ -20,6 +20,7 @@ differ (~1 s).
 import fcntl
 import hashlib
 import importlib.metadata
+import itertools
 import os
 import re
 import subprocess
@@ -61,12 +62,20 @@ def project_plugins(project: Path) -> list[str]:
 
 
 def type_check(project: Path, service: dict, caches: Path) -> subprocess.CompletedProcess:
-    """mypy over the project, with the cache of its dependency set (locked while in use)."""
+    """mypy over the project, with a cache of its dependency set that no other mypy is using.
+
+    The first free cache of the set is taken (a lock file per cache): a worker never waits for
+    another's check, and a set gets a second cache only when two workers needed it at once.
+    """
     dependencies = matrix.ident({key: service[key] for key in matrix.DEPENDENCY_OPTIONS})
-    cache = caches / f"mypy-cache-{dependencies}"
-    with open(f"{cache}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return run(project, [str(MYPY), "--cache-dir", str(cache), "."])
+    for slot in itertools.count():
+        cache = caches / f"mypy-cache-{dependencies}-{slot}"
+        with open(f"{cache}.lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            return run(project, [str(MYPY), "--cache-dir", str(cache), "."])
 
 
 @pytest.mark.parametrize("service", matrix.SERVICES, ids=matrix.ident)
