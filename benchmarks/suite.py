@@ -1,11 +1,12 @@
 """How long a baked project's own test suite takes, against a run of one test.
 
-The README's test command (`uv run pytest`: the whole suite in one process, coverage on) is
-set against `pytest -n 2` and against a run of a single database test, which pays the whole
-set-up (interpreter, Django, PostgreSQL, migrations, coverage) for one test. Goal: the suite
-within 1.5x of the single test. Every figure is the whole process, warm (bytecode compiled,
-after a first run), median of --runs, embedded PostgreSQL started by each run as in a fresh
-checkout; one more row uses DATABASE_URL to a server that is already up.
+The README's test command (`uv run pytest`: the whole suite in one process, coverage on), in
+the project's own virtualenv (`uv sync --locked`, as the README installs it), is set against
+`uv run pytest -n 2` and against a run of a single database test, which pays the whole set-up
+(interpreter, Django, PostgreSQL, migrations, coverage) for one test. Goal: the suite within
+1.5x of the single test. Every figure is the whole process, warm (bytecode cached by a first
+run, as on a developer's machine), median of --runs, embedded PostgreSQL started by each run
+as in a fresh checkout; one more row uses DATABASE_URL to a server that is already up.
 
 Run: .venv/bin/python -m benchmarks.suite [--runs 5] [key=value ...]
 """
@@ -25,13 +26,16 @@ from pathlib import Path
 from benchmarks.load import bake, database_url_for
 from tests.serve import fresh_database
 
+UV = Path(sys.executable).with_name("uv")
 ONE_TEST = ["tests/test_notes.py::test_owner_always_sees_own_notes", "--cov-fail-under=0"]
+# A developer's shell: no virtualenv of ours active, and Python caches bytecode.
+NOT_IN_A_DEVELOPERS_SHELL = {"VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE", "DATABASE_URL"}
 
 
 def run_suite(project: Path, env: dict, *args: str) -> tuple[float, int]:
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        [str(UV), "run", "pytest", *args],
         cwd=project,
         env=env,
         capture_output=True,
@@ -53,32 +57,42 @@ def main() -> None:
     with ExitStack() as stack:
         root = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         project = bake(args.answers, root / "bake")
-        embedded = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        embedded = {k: v for k, v in os.environ.items() if k not in NOT_IN_A_DEVELOPERS_SHELL}
+        subprocess.run([str(UV), "sync", "--locked", "-q"], cwd=project, env=embedded, check=True)
         server = {**embedded, "DATABASE_URL": fresh_database(database_url_for(stack, root), "x")}
         cases = {
-            "README: `pytest`": (embedded, []),
-            "`pytest -n 2`": (embedded, ["-n", "2"]),
+            "README: `uv run pytest`": (embedded, []),
+            "`uv run pytest -n 2`": (embedded, ["-n", "2"]),
             "one test": (embedded, ONE_TEST),
-            "README: `pytest`, DATABASE_URL to a running server": (server, []),
+            "README command, DATABASE_URL to a running server": (server, []),
         }
-        _, tests = run_suite(project, embedded)  # compiles the bytecode
+        _, tests = run_suite(project, embedded)  # caches the bytecode
         times = {name: [] for name in cases}
         for _ in range(args.runs):  # round-robin, so drift hits every case alike
             for name, (env, extra) in cases.items():
                 times[name].append(run_suite(project, env, *extra)[0])
+        python = subprocess.run(
+            [str(UV), "run", "python", "-c", "import platform; print(platform.python_version())"],
+            cwd=project,
+            env=embedded,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     medians = {name: statistics.median(values) for name, values in times.items()}
 
     answers = " ".join(args.answers) or "defaults"
     print(
         f"generated suite ({tests} tests, answers: {answers}), whole process, warm, median of "
-        f"{args.runs}; {os.cpu_count()} cores, Python {platform.python_version()}\n"
+        f"{args.runs}; {os.cpu_count()} cores, Python {python} ({platform.python_version()} "
+        "runs the benchmark)\n"
     )
     one = medians["one test"]
     print("| run | wall time | / one test |")
     print("|---|---|---|")
     for name, seconds in medians.items():
         print(f"| {name} | {seconds:.1f} s | {seconds / one:.2f} |")
-    ratio = medians["README: `pytest`"] / one
+    ratio = medians["README: `uv run pytest`"] / one
     print(f"\ngoal: the README's command within 1.5x of one test: {ratio:.2f}")
 
 
