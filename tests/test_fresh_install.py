@@ -20,6 +20,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -33,6 +34,16 @@ from tests.conftest import Bakery
 PYTHONS = ("3.11", "3.13")
 PORT_LOCK = Path(tempfile.gettempdir()) / "drf-perm-template-port-8000.lock"
 DOWNLOAD_CACHES = Path(tempfile.gettempdir()) / "drf-perm-template-download-caches"
+# A terminal's Ctrl-C reaches a program whose SIGINT is at its default. A test run started in
+# the background (`bash .ci/run &`) ignores SIGINT, and exec keeps an ignored signal ignored:
+# the README's runserver would never stop on Ctrl-C and would be killed 30 s later, its
+# embedded PostgreSQL left running. This restores the default, then runs the command.
+WITH_CTRL_C = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execvp(sys.argv[1], sys.argv[1:])",
+]
 # What the test run's environment has and a user's login shell does not.
 NOT_IN_A_LOGIN_SHELL = frozenset(
     {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "UV_CACHE_DIR", "DATABASE_URL"}
@@ -153,7 +164,7 @@ def serve_and_check_health(command: str, project: Path, env: dict) -> dict:
     with open(PORT_LOCK, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # runserver's default port is shared by the workers
         server = subprocess.Popen(
-            ["bash", "-c", command],
+            [*WITH_CTRL_C, "bash", "-c", command],
             cwd=project,
             env=env,
             start_new_session=True,
@@ -181,6 +192,8 @@ def serve_and_check_health(command: str, project: Path, env: dict) -> dict:
                     server.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     os.killpg(server.pid, signal.SIGKILL)
+                    if sys.exc_info()[0] is None:  # no earlier failure to report
+                        raise AssertionError("the run command ignored Ctrl-C for 30 s") from None
 
 
 @pytest.mark.slow
