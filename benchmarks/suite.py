@@ -67,6 +67,8 @@ def main() -> None:
             "README command, DATABASE_URL to a running server": (server, []),
         }
         _, tests = run_suite(project, embedded)  # caches the bytecode
+        _, selected = run_suite(project, embedded, *ONE_TEST)
+        assert selected == 1, f"the one-test run ran {selected} tests"
         times = {name: [] for name in cases}
         for _ in range(args.runs):  # round-robin, so drift hits every case alike
             for name, (env, extra) in cases.items():

@@ -129,6 +129,9 @@ def check_combination(baked, combination, default_requirements):
     assert matrix.LICENSE_MARKERS[combination["license"]] in files["LICENSE"].splitlines()[0]
     pyproject = tomllib.loads(files["pyproject.toml"])
     assert pyproject["project"]["license"] in {combination["license"], "LicenseRef-Proprietary"}
+    # `pytest tests/x.py` runs x.py: no option with an optional value ends addopts, where it
+    # would take the path as its value (pytest-cov's --cov did, and ran the whole suite).
+    assert pyproject["tool"]["pytest"]["ini_options"]["addopts"].split()[-1] != "--cov"
 
     # Structured files parse.
     for name, text in files.items():
