@@ -76,11 +76,15 @@ def ident(choice: dict[str, str]) -> str:
     return "-".join(choice.values())
 
 
-def distributions(project: Path) -> set[str]:
-    """Distribution names in a bake's [project.dependencies] and its dev dependency group."""
+def requirements(project: Path) -> list[str]:
+    """The requirements in a bake's [project.dependencies] and its dev dependency group."""
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    specs = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
-    return {re.split(r"[\[<>=;! ]", spec, maxsplit=1)[0] for spec in specs}
+    return pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
+
+
+def distributions(project: Path) -> set[str]:
+    """The distribution names of a bake's requirements."""
+    return {re.split(r"[\[<>=;! ]", spec, maxsplit=1)[0] for spec in requirements(project)}
 
 
 def normalized(distribution: str) -> str:

@@ -64,15 +64,6 @@ def find_python(version: str) -> str | None:
     return None
 
 
-def requirements(project: Path) -> tuple[str, ...]:
-    import tomllib
-
-    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    return tuple(
-        sorted(pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"])
-    )
-
-
 def dependency_sets() -> list[dict]:
     """One set of answers per distinct dependency list (baked once, at collection)."""
     work = Path(tempfile.mkdtemp(prefix="drf-perm-template-deps-"))
@@ -80,7 +71,8 @@ def dependency_sets() -> list[dict]:
     baked = Bakery(work).bake_many(choices, work / "batch")
     seen = {}
     for choice in choices:
-        seen.setdefault(requirements(baked[matrix.ident(matrix.full(choice))].path), choice)
+        project = baked[matrix.ident(matrix.full(choice))].path
+        seen.setdefault(tuple(sorted(matrix.requirements(project))), choice)
     shutil.rmtree(work)
     return list(seen.values())
 
@@ -224,12 +216,12 @@ def test_fresh_install(request, record_property, bakery, answers, version):
     assert django.startswith("5.2" if version == "3.11" else "6.")
     assert serve_and_check_health(run, project, env) == {"status": "ok"}
 
-    installed = f"Python {version}, Django {django}, {set_id(answers)}: installed, served"
+    outcome = f"Python {version}, Django {django}, {set_id(answers)}: installed, served"
     if (set_id(answers), version) not in SUITE_RUNS:
-        record_property("fresh install", installed)
+        record_property("fresh install", outcome)
         return
     tested = bash(test, project, env, timeout=900)
     summary = tested.stdout.strip().splitlines()[-1]
-    record_property("fresh install", f"{installed}, {summary.strip('= ')}")
+    record_property("fresh install", f"{outcome}, {summary.strip('= ')}")
     assert tested.returncode == 0, tested.stdout[-5000:] + tested.stderr[-3000:]
     assert re.search(r"\d+ passed", summary) and "skipped" not in summary
