@@ -6,12 +6,14 @@ The template tests run it inside a network namespace with no network at all
 (``unshare -rn``), so every bake is proven to work offline, hooks included.
 
 Baking 1,728 combinations is most of what cookiecutter does in the template suite, so
-three costs that do not change a single output byte are paid once, not per bake:
+four costs that do not change a single output byte are paid once, not per bake:
 
 * Jinja's compiled form of each template source. Compiling is a pure function of the
   source text and the environment's settings, which are the same for every bake.
 * Strings with no Jinja syntax (the output paths, which differ per bake and so never hit
   that cache) render to themselves: they skip the compiler altogether.
+* Whether a template file is binary (binaryornot reads and scores its first kilobyte):
+  the template's files do not change during a batch, so each is classified once.
 * A Python hook runs in a fork of this process instead of a new interpreter: the same
   script, working directory, arguments and exit status, without ~20 ms of start-up per hook.
 """
@@ -24,6 +26,7 @@ import traceback
 from pathlib import Path
 
 import jinja2
+from cookiecutter import generate as cookiecutter_generate
 from cookiecutter import hooks as cookiecutter_hooks
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
@@ -32,7 +35,9 @@ TEMPLATE = Path(__file__).resolve().parent.parent
 _compile = jinja2.Environment.compile
 _from_string = jinja2.Environment.from_string
 _run_script = cookiecutter_hooks.run_script
+_is_binary = cookiecutter_generate.is_binary
 _compiled = {}
+_binary = {}
 
 
 def compile_once(self, source, name=None, filename=None, raw=False, defer_init=False):
@@ -59,6 +64,15 @@ def from_string_literals_aside(self, source, globals=None, template_class=None):
     if isinstance(source, str) and not any(c in source for c in "{\r") and source[-1:] != "\n":
         return Literal(source)
     return _from_string(self, source, globals, template_class)
+
+
+def is_binary_once(path: str) -> bool:
+    """binaryornot's verdict on a template file, once per path. Template files are all
+    cookiecutter asks about: it decides before it renders, on the file in the template."""
+    key = os.path.abspath(path)  # cookiecutter passes paths relative to the template
+    if key not in _binary:
+        _binary[key] = _is_binary(path)
+    return _binary[key]
 
 
 def run_hook_in_fork(script_path: str, cwd="."):
@@ -109,6 +123,7 @@ def main(jobs_file: str) -> None:
     jinja2.Environment.compile = compile_once
     jinja2.Environment.from_string = from_string_literals_aside
     cookiecutter_hooks.run_script = run_hook_in_fork
+    cookiecutter_generate.is_binary = is_binary_once
     jobs = json.loads(Path(jobs_file).read_text())
     results = [bake(job["answers"], job["output_dir"]) for job in jobs]
     Path(jobs_file).with_name("results.json").write_text(json.dumps(results))

@@ -234,7 +234,8 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
     if generated:
         terminalreporter.write_line(
-            f"generated suites: {len(generated)} services, {sum(generated)} generated tests passed"
+            f"generated suites: {len(generated)} services, {sum(generated)} generated tests and "
+            "subtests (policy-table cells) passed"
         )
     if coverage:
         terminalreporter.write_line(
