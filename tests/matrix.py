@@ -140,6 +140,7 @@ ALWAYS_PRESENT = [
     "config/settings/production.py",
     "users/models.py",
     "tests/access_policy.py",
+    "tests/note_policy.py",
     "tests/auth.py",
     "tests/test_access_policy.py",
     "tests/test_authentication.py",

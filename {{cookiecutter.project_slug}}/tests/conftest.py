@@ -9,8 +9,8 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.models import Note
-from tests.access_policy import ACTOR_GROUPS
 from tests.auth import authenticate
+from tests.note_policy import ACTOR_GROUPS
 from users.models import User
 
 PASSWORD = "correct-horse-battery-staple"

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from api.models import Note
-from tests.access_policy import LIST_SHOWS_OTHERS_NOTES
+from tests.note_policy import LIST_SHOWS_OTHERS_NOTES
 
 
 def test_a_note_reads_as_its_title(note):

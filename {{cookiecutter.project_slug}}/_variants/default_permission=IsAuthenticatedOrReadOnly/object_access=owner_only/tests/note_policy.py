@@ -1,17 +1,11 @@
-"""The access policy, as data: (route, method) -> expected status for each actor.
+"""The notes' rows of the access policy: they depend on the global policy and object rule.
 
 Global policy: IsAuthenticatedOrReadOnly.
 Object rule: IsOwner with a queryset scoped to the requester (others get 404).
-tests/test_access_policy.py plays every cell against the live API, and fails for any
-route (outside the admin) without rows: a new endpoint gets its rows here.
+tests/access_policy.py adds them to the rows every project shares.
 """
 
-from tests.api_docs_policy import API_DOCS_ROWS
 from tests.auth import ANONYMOUS_STATUS as ANON
-from tests.auth import CREDENTIAL_ROWS
-from tests.public_policy import PUBLIC_ROWS
-
-ACTORS = ("anonymous", "owner", "other", "vip", "staff")
 
 # Group memberships per actor (DjangoModelPermissions reads them; other policies do not).
 ACTOR_GROUPS: dict[str, list[str]] = {}
@@ -20,11 +14,8 @@ ACTOR_GROUPS: dict[str, list[str]] = {}
 LIST_SHOWS_OTHERS_NOTES = False
 
 # fmt: off
-POLICY = {
+NOTE_ROWS = {
     # (route, method)                  anon  owner  other   vip  staff
-    ("me", "GET"):                     (ANON,  200,  200,  200,  200),
-    ("me", "POST"):                    (ANON,  405,  405,  405,  405),  # @api_view(["GET"]) only
-    ("vip", "GET"):                    (ANON,  403,  403,  200,  403),  # IsVIP
     ("note-list", "GET"):              ( 200,  200,  200,  200,  200),  # anonymous: an empty list
     ("note-list", "POST"):             (ANON,  201,  201,  201,  201),
     ("note-detail", "GET"):            ( 404,  200,  404,  404,  404),  # others get 404, not 403
@@ -33,7 +24,3 @@ POLICY = {
     ("note-detail", "DELETE"):         (ANON,  204,  404,  404,  404),
 }
 # fmt: on
-
-# The public routes every project has (tests/public_policy.py), the credential endpoints
-# (tests/auth.py) and the docs (tests/api_docs_policy.py) have rows of their own.
-POLICY |= PUBLIC_ROWS | CREDENTIAL_ROWS | API_DOCS_ROWS
