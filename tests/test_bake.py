@@ -96,7 +96,8 @@ def check_combination(baked, combination, default_requirements):
     # committed file sets one.
     key = development_secret_key(project)
     assert len(key) >= 50 and len(set(key)) >= 5
-    assert ".env" in files[".gitignore"].splitlines()
+    ignored = files[".gitignore"].splitlines()
+    assert ignored.index(".env*") < ignored.index("!.env.example")  # every .env but the example
     assert [name for name, text in files.items() if key in text] == [".env"]
     assert not [n for n, t in files.items() if re.search(r"SECRET_KEY\W*[=:]\W*[\"']\w", t)]
 

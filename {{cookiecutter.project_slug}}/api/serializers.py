@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.conf import settings
 from rest_framework import serializers
 
 from api.models import Note
@@ -5,7 +8,11 @@ from users.models import User
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    """A note as the API shows it. ``owner`` is read-only: the view sets it to the requester."""
+    """A note as the API shows it. ``owner`` is read-only: the view sets it to the requester.
+
+    ``body`` holds at most ``NOTE_BODY_MAX_LENGTH`` characters (a 400 names the limit), so
+    that a page of notes stays a few MB however its notes were written (SECURITY.md, API4).
+    """
 
     owner = serializers.ReadOnlyField(source="owner.username")
 
@@ -13,6 +20,14 @@ class NoteSerializer(serializers.ModelSerializer):
         model = Note
         fields = ["id", "title", "body", "owner", "created_at", "updated_at"]
         read_only_fields = ["id", "owner", "created_at", "updated_at"]
+
+    def get_extra_kwargs(self) -> dict[str, Any]:
+        # Read when the fields are built, for each serializer, not when this module is
+        # imported: the setting comes from the environment and tests override it. The OpenAPI
+        # schema shows it as the field's maxLength.
+        extra_kwargs = super().get_extra_kwargs()
+        extra_kwargs.setdefault("body", {})["max_length"] = settings.NOTE_BODY_MAX_LENGTH
+        return extra_kwargs
 
 
 class MeSerializer(serializers.ModelSerializer):

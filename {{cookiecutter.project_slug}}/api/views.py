@@ -1,18 +1,12 @@
 """The example API. Each view states its policy; the global default covers the rest."""
 
-import math
-import select
-import time
 from collections.abc import Sequence
 from typing import cast
 
 from django.conf import settings
-from django.db import connection
+from django.db import transaction
 from django.db.models import QuerySet
-from django.db.utils import DatabaseError
 from django.urls import NoReverseMatch, reverse
-from psycopg import Error as PsycopgError
-from psycopg import pq
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import (
     api_view,
@@ -20,50 +14,18 @@ from rest_framework.decorators import (
     permission_classes,
     throttle_classes,
 )
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from api.health import database_answers
 from api.models import Note
 from api.note_access import NOTE_OBJECT_RULE, visible_notes
 from api.serializers import MeSerializer, NoteSerializer
 from api.utils.permission import IsAuthenticated, IsVIP
-
-# The query /api/health/ runs: the database answers, and it has been migrated.
-HEALTH_QUERY = b"SELECT 1 FROM django_migrations LIMIT 1"
-
-
-def database_answers(timeout: float) -> bool:
-    """True when the database runs HEALTH_QUERY within ``timeout`` seconds.
-
-    On a connection of its own, not the request's: a server that hangs (stuck, not down)
-    never answers a query, and statement_timeout cannot help because the server is what
-    hangs. So the connection gets a connect_timeout and the query goes through libpq's
-    non-blocking API, abandoned at the deadline.
-    """
-    deadline = time.monotonic() + timeout
-    params = connection.get_connection_params()
-    params["connect_timeout"] = max(2, math.ceil(timeout))  # libpq's minimum is 2 s
-    try:
-        with connection.wrap_database_errors:
-            probe = connection.get_new_connection(params)
-    except DatabaseError:
-        return False
-    try:
-        pgconn = probe.pgconn
-        pgconn.send_query(HEALTH_QUERY)
-        while pgconn.is_busy():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([pgconn.socket], [], [], remaining)[0]:
-                return False
-            pgconn.consume_input()
-        result = pgconn.get_result()
-        return result is not None and result.status == pq.ExecStatus.TUPLES_OK
-    except PsycopgError:
-        return False
-    finally:
-        probe.close()
+from users.models import User
 
 
 @api_view(["GET"])
@@ -71,8 +33,9 @@ def database_answers(timeout: float) -> bool:
 @permission_classes([])  # public: load balancers and orchestrators call it
 @throttle_classes([])
 def health(request: Request) -> Response:
-    """200 when the database answers within HEALTH_CHECK_TIMEOUT seconds, 503 when not."""
-    if not database_answers(settings.HEALTH_CHECK_TIMEOUT):
+    """200 when the database answers within HEALTH_CHECK_TIMEOUT seconds, 503 when not; each
+    worker answers from its last check for HEALTH_CHECK_CACHE_SECONDS (api/health.py)."""
+    if not database_answers():
         return Response({"status": "unavailable"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     return Response({"status": "ok"})
 
@@ -123,11 +86,31 @@ class NotePolicyMixin(generics.GenericAPIView[Note]):
         return visible_notes(self.request.user)
 
 
+class NoteQuotaReached(PermissionDenied):
+    """403 for a create past ``NOTES_PER_USER``, saying what the quota is and what to do."""
+
+    def __init__(self, quota: int) -> None:
+        super().__init__(
+            f"You have reached the limit of {quota} notes per user. "
+            "Delete notes you no longer need to make room for new ones."
+        )
+
+
 class NoteList(NotePolicyMixin, generics.ListCreateAPIView[Note]):
-    """List the notes you may see; create a note owned by you."""
+    """List the notes you may see; create a note owned by you, up to NOTES_PER_USER of them."""
 
     def perform_create(self, serializer: serializers.BaseSerializer[Note]) -> None:
-        serializer.save(owner=self.request.user)
+        owner = cast(User, self.request.user)  # every global policy needs a login to create
+        quota = settings.NOTES_PER_USER
+        with transaction.atomic():
+            # The owner's row is locked while the notes are counted and the new one is saved:
+            # concurrent creates by one user take turns, so together they cannot overshoot
+            # the quota. FOR NO KEY UPDATE does not block inserts that merely reference the
+            # user (tokens, login records), as FOR UPDATE would.
+            User.objects.select_for_update(no_key=True).get(pk=owner.pk)
+            if Note.objects.filter(owner=owner).count() >= quota:
+                raise NoteQuotaReached(quota)
+            serializer.save(owner=owner)
 
 
 class NoteDetail(NotePolicyMixin, generics.RetrieveUpdateDestroyAPIView[Note]):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from api.health import PROBE
 from api.models import Note
 from tests.auth import authenticate
 from tests.note_policy import ACTOR_GROUPS
@@ -22,6 +23,16 @@ def _fresh_throttle_counters():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_health_probe():
+    """Every test meets /api/health/ as a new worker would: no probe connection, no last
+    answer. Closed after the test as well: an open connection would keep the test database
+    from being dropped at the end of the run."""
+    PROBE.reset()
+    yield
+    PROBE.reset()
 
 
 def make_user(username: str, **fields) -> User:

@@ -1,8 +1,10 @@
-"""The browsable API offers forms only for what the logged-in user may do."""
+"""The browsable API offers forms only for what the logged-in user may do, and shows the
+start of a long response (api/renderers.py)."""
 
 from django.test import Client
 from django.urls import reverse
 
+from api import renderers
 from users.models import User
 
 HTML = {"Accept": "text/html"}
@@ -29,3 +31,14 @@ def test_a_404_page_offers_no_delete_button_or_form(users):
     assert response.status_code == 404
     assert DELETE_BUTTON not in response.content.decode()
     assert 'id="put-object-form"' not in response.content.decode()
+
+
+def test_a_long_response_is_cut_short_and_says_where_the_rest_is(users, note, monkeypatch):
+    monkeypatch.setattr(renderers, "SHOWN_CHARACTERS", 100)  # the note's body is past it
+
+    page = logged_in("owner").get(reverse("note-list"), headers=HTML).content.decode()
+    whole = logged_in("owner").get(reverse("note-list"), {"format": "json"}).json()
+
+    assert "more characters: ?format=json shows the whole response" in page
+    assert note.body not in page
+    assert whole["results"][0]["body"] == note.body

@@ -83,3 +83,13 @@ def test_database_timeouts_come_from_the_environment(monkeypatch):
 def test_only_the_trusted_proxy_count_makes_x_forwarded_for_count(monkeypatch):
     assert production_settings(monkeypatch)["REST_FRAMEWORK"]["NUM_PROXIES"] == 0
     assert production_settings(monkeypatch, NUM_PROXIES="1")["REST_FRAMEWORK"]["NUM_PROXIES"] == 1
+
+
+def test_static_files_carry_the_security_headers_too(monkeypatch):
+    # WhiteNoise answers static files itself: only the middleware before it touches them.
+    middleware = production_settings(monkeypatch)["MIDDLEWARE"]
+    whitenoise = middleware.index("whitenoise.middleware.WhiteNoiseMiddleware")
+
+    assert middleware.index("django.middleware.security.SecurityMiddleware") < whitenoise
+    assert middleware.index("api.headers.SecurityHeadersMiddleware") < whitenoise
+    assert whitenoise < middleware.index("django.contrib.sessions.middleware.SessionMiddleware")

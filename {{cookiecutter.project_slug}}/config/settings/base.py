@@ -73,6 +73,7 @@ AUTH_PASSWORD_VALIDATORS = [
 MIDDLEWARE = [
     "api.security.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "api.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -322,6 +323,16 @@ DATABASE_OPTIONS = {
     "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT', default=20) * 1000}",
 }
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3.0)
+# Each worker answers /api/health/ from its last check for this long, so that a flood of
+# health checks costs at most one database round trip per worker and period.
+HEALTH_CHECK_CACHE_SECONDS = env.float("HEALTH_CHECK_CACHE_SECONDS", default=1.0)
+
+# NOTES
+# ------------------------------------------------------------------------------
+# What one account may store, so that no page of notes can grow past a few MB: a note's
+# body holds at most NOTE_BODY_MAX_LENGTH characters, and a user at most NOTES_PER_USER notes.
+NOTE_BODY_MAX_LENGTH = env.int("NOTE_BODY_MAX_LENGTH", default=10_000)
+NOTES_PER_USER = env.int("NOTES_PER_USER", default=1_000)
 
 # LOGGING
 # ------------------------------------------------------------------------------

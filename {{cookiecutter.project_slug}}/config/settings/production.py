@@ -42,7 +42,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # WhiteNoise serves the files `manage.py collectstatic` gathers (admin, browsable API,
 # docs) from gunicorn itself, compressed and content-hashed.
 # https://whitenoise.readthedocs.io/en/stable/django.html
-MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
+# After the middleware that set security headers (HSTS, nosniff, CSP, Permissions-Policy,
+# CORP), so that static files carry them too.
+_after_headers = MIDDLEWARE.index("api.headers.SecurityHeadersMiddleware") + 1  # noqa: F405
+MIDDLEWARE.insert(_after_headers, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
