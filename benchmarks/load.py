@@ -44,8 +44,8 @@ if first.endswith("TokenAuthentication"):
     _, key = AuthToken.objects.create(owner)
     headers = {"Authorization": "Token " + key}
 elif first.endswith("JWTAuthentication"):
-    from rest_framework_simplejwt.tokens import AccessToken
-    headers = {"Authorization": "Bearer " + str(AccessToken.for_user(owner))}
+    from api.authentication import RefreshToken
+    headers = {"Authorization": "Bearer " + str(RefreshToken.for_user(owner).access_token)}
 else:
     from django.middleware.csrf import _get_new_csrf_string
     from django.test import Client

@@ -108,12 +108,17 @@ FILES_PRESENT_WHEN = {
         "api/templates/api/redoc.html",
         "tests/test_api_docs.py",
     ],
-    ("throttling", "yes"): ["tests/test_throttling.py"],
-    ("authentication", "token"): ["api/authentication.py"],
+    ("throttling", "yes"): ["tests/test_throttling.py", "api/throttling.py"],
     ("default_permission", "DjangoModelPermissions"): [
         "api/migrations/0004_permission_groups.py",
         "tests/test_groups.py",
     ],
+}
+
+# Files that exist exactly when an option does not have a value (present otherwise).
+FILES_ABSENT_WHEN = {
+    # The token and JWT options' own authentication classes; sessions use DRF's.
+    ("authentication", "session"): ["api/authentication.py"],
 }
 
 # Files every bake has.
@@ -133,7 +138,10 @@ ALWAYS_PRESENT = [
     "api/utils/permission.py",
     "api/credentials.py",
     "api/password.py",
+    "api/admin_site.py",
+    "api/lockouts.py",
     "users/signals.py",
+    "users/migrations/0002_security_stamp.py",
     "api/note_access.py",
     "api/management/commands/permission_report.py",
     "config/settings/base.py",
@@ -145,6 +153,7 @@ ALWAYS_PRESENT = [
     "tests/test_access_policy.py",
     "tests/test_authentication.py",
     "tests/test_permission_report.py",
+    "tests/test_client_address.py",
     "tests/api_docs_policy.py",
 ]
 

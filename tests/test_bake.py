@@ -112,6 +112,9 @@ def check_combination(baked, combination, default_requirements):
     for (option, value), names in matrix.FILES_PRESENT_WHEN.items():
         for name in names:
             assert (name in files) is (combination[option] == value), name
+    for (option, value), names in matrix.FILES_ABSENT_WHEN.items():
+        for name in names:
+            assert (name in files) is (combination[option] != value), name
     assert not (project / "_variants").exists()
     empty = [n for n, t in files.items() if not t.strip() and not n.endswith("__init__.py")]
     assert not empty

@@ -30,9 +30,9 @@ if kind == "token":
     _, key = AuthToken.objects.create(user)
     print("Authorization: Token " + key)
 elif kind == "jwt":
-    from rest_framework_simplejwt.tokens import AccessToken
+    from api.authentication import RefreshToken  # its tokens carry the user's security stamp
 
-    print("Authorization: Bearer " + str(AccessToken.for_user(user)))
+    print("Authorization: Bearer " + str(RefreshToken.for_user(user).access_token))
 else:
     from django.test import Client
 

@@ -6,7 +6,10 @@ https://docs.gunicorn.org/en/stable/settings.html
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Loopback unless told otherwise: a client that reaches gunicorn past the proxy could
+# choose its own X-Forwarded-For. The container image sets GUNICORN_BIND to listen on its
+# own network interface, which compose.yaml publishes on the host's loopback only.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = "-"

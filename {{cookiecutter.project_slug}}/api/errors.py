@@ -78,8 +78,10 @@ def lockout_response(
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: 429 once django-axes has locked a username for an address.
 
-    The API answers ``{"detail": ...}``; the login forms (browsable API, admin) show the
-    form again with the reason as its error, instead of "wrong password".
+    The API answers ``{"detail": ...}``; the forms that check a password (the logins of the
+    browsable API and the admin, the admin's password change) show the form again with the
+    reason as its error, instead of "wrong password": on the old password's field where
+    there is one (the admin's template shows only field errors there), else for the form.
     """
     response: HttpResponse
     if is_api(request):
@@ -88,7 +90,8 @@ def lockout_response(
         context := original_response.context_data or {}
     ):
         form = context["form"]
-        form.errors[NON_FIELD_ERRORS] = form.error_class([lockout_message()])
+        field = "old_password" if "old_password" in form.fields else NON_FIELD_ERRORS
+        form.errors[field] = form.error_class([lockout_message()])
         response = original_response
         response.content = response.rendered_content
         response.status_code = 429

@@ -1,4 +1,5 @@
-"""Where the API checks a password: logging in and changing it, for every authentication option.
+"""Where the API checks a password (logging in, changing it) and ends every credential (log
+out everywhere), for every authentication option.
 
 api/credentials.py builds its views on these. Passwords are checked by
 ``django.contrib.auth.authenticate()`` with the Django request, not DRF's wrapper around
@@ -10,7 +11,7 @@ middleware answers with the lockout.
 from collections.abc import Sequence
 from typing import Any, cast
 
-from django.contrib.auth import authenticate, get_user_model, update_session_auth_hash
+from django.contrib.auth import authenticate, get_user_model, logout, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -117,12 +118,26 @@ class PasswordChangeView(JSONOnly):
         """Save the new password: the credentials issued before stop working, except the
         session that made the change, if a session did.
 
-        User.save() sends users.signals.password_changed, and the receiver in
-        api/credentials.py ends the user's tokens. Django ends every session of the user,
-        since each session holds a hash of the password.
+        User.save() changes the user's security stamp, which ends every session, and sends
+        users.signals.credentials_revoked, whose receiver in api/credentials.py ends the
+        user's tokens.
         """
         user = cast(User, request.user)  # permission_classes let only a logged-in user in
         user.set_password(password)
         user.save(update_fields=["password"])
         if isinstance(request.successful_authenticator, SessionAuthentication):
             update_session_auth_hash(request._request, user)  # this one goes on
+
+
+class LogoutEverywhereView(JSONOnly):
+    """POST -> 204: every credential of the requester ends, this one included: tokens,
+    refresh tokens and browser sessions (the browsable API's, the admin's) on every device."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request: Request) -> Response:
+        user = cast(User, request.user)  # permission_classes let only a logged-in user in
+        user.revoke_credentials(User.RevocationReason.LOGOUT_ALL)
+        if isinstance(request.successful_authenticator, SessionAuthentication):
+            logout(request._request)  # this browser's cookie goes too, not only its session
+        return Response(status=status.HTTP_204_NO_CONTENT)

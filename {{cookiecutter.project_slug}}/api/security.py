@@ -5,29 +5,56 @@ login lockouts both key on it. ``RequestLimitsMiddleware`` turns away headers an
 that no legitimate client sends, before sessions, CSRF or views touch them.
 """
 
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
-from rest_framework.throttling import BaseThrottle
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 # Every header, cookie included. gunicorn refuses longer header lines itself (8190 bytes);
 # this holds under any server, runserver and the test client included.
 MAX_HEADER_BYTES = 8192
+# The longest IPv6 address, in its longest spelling (an IPv4-mapped tail).
+MAX_IP_ADDRESS_LENGTH = 45
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest | Request) -> str:
     """The connecting address, or with ``NUM_PROXIES`` the one the nearest trusted proxy saw.
 
-    DRF's throttles decide it this way (``REST_FRAMEWORK["NUM_PROXIES"]``); django-axes calls
-    this function (``AXES_CLIENT_IP_CALLABLE``), so lockouts key on the same address.
-    X-Forwarded-For counts only when NUM_PROXIES says how many proxies append to it:
-    otherwise a client could send a new one with every guess.
+    Throttles (api/throttling.py) and django-axes (``AXES_CLIENT_IP_CALLABLE``) both call
+    this, so rate limits and lockouts key on the same address. X-Forwarded-For counts only
+    when NUM_PROXIES says how many proxies append to it (otherwise a client could send a new
+    one with every guess), and then only its entry from the nearest trusted proxy: the one
+    NUM_PROXIES from the end. When that entry is not an IP address, or the header has fewer
+    entries than there are proxies, no trusted proxy wrote it (a client that reached the
+    server directly, or a misconfigured proxy): the connecting address is used instead.
     """
-    # django-axes passes Django's request; the stubs ask for DRF's, but get_ident reads
-    # only request.META, which both have.
-    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]
+    remote_addr = str(request.META.get("REMOTE_ADDR", ""))
+    num_proxies = api_settings.NUM_PROXIES or 0
+    forwarded_for: str | None = request.META.get("HTTP_X_FORWARDED_FOR")
+    if num_proxies <= 0 or forwarded_for is None:
+        return remote_addr
+    entries = forwarded_for.split(",")
+    if len(entries) < num_proxies:
+        return remote_addr
+    return ip_address_or_none(entries[-num_proxies]) or remote_addr
+
+
+def ip_address_or_none(value: str) -> str | None:
+    """``value`` as a normalised IPv4 or IPv6 address, or None if it is not one."""
+    value = value.strip()
+    if len(value) > MAX_IP_ADDRESS_LENGTH:
+        return None
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.scope_id:
+        return None  # "fe80::1%eth0": a zone means nothing off the proxy's own host
+    return str(address)
 
 
 def refuse(status: int, detail: str) -> JsonResponse:

@@ -1,8 +1,9 @@
-"""What every authentication option's credential endpoints share: they take JSON only, and
-POST /api/auth/password/ changes a password after checking both the old and the new one.
+"""What every authentication option's credential endpoints share: they take JSON only;
+POST /api/auth/password/ changes a password after checking both the old and the new one;
+and logging out everywhere, a password change or deactivating the account ends every
+credential of the user, browser sessions included, for good.
 
-What a password change ends (tokens, refresh tokens, other sessions) depends on the option:
-tests/test_authentication.py.
+How each option's own credentials (tokens, refresh tokens) end: tests/test_authentication.py.
 """
 
 import pytest
@@ -15,7 +16,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from tests.auth import ANONYMOUS_STATUS, CREDENTIAL_ROWS, CREDENTIALS_ROUTE
 from tests.conftest import PASSWORD
 from users.models import User
-from users.signals import password_changed
+from users.signals import credentials_revoked
 
 NEW_PASSWORD = "a-fresh-passphrase-for-owner"
 FORM = "application/x-www-form-urlencoded"
@@ -31,17 +32,32 @@ def owner() -> User:
     return User.objects.get(username="owner")
 
 
+def browser_session() -> APIClient:
+    """A browser logged in as the owner (the browsable API, the admin): a session cookie."""
+    client = APIClient()
+    client.force_login(owner())
+    return client
+
+
+def logged_in(client: APIClient) -> bool:
+    return client.get(reverse("me")).status_code == 200
+
+
 @pytest.fixture
 def sent(db):
-    """The users that ``password_changed`` was sent for, in order."""
-    users = []
+    """(username, reason) for each ``credentials_revoked`` sent, in order."""
+    revocations = []
 
-    def receive(sender, user, **kwargs):
-        users.append(user.username)
+    def receive(sender, user, reason, **kwargs):
+        revocations.append((user.username, reason))
 
-    password_changed.connect(receive)
-    yield users
-    password_changed.disconnect(receive)
+    credentials_revoked.connect(receive)
+    yield revocations
+    credentials_revoked.disconnect(receive)
+
+
+CHANGED = User.RevocationReason.PASSWORD_CHANGED
+DEACTIVATED = User.RevocationReason.DEACTIVATED
 
 
 @pytest.mark.parametrize("route", CREDENTIAL_POSTS)
@@ -111,7 +127,7 @@ def test_anonymous_clients_cannot_change_a_password(users):
 def test_guessing_the_old_password_locks_out_like_a_login(client_for, settings, monkeypatch):
     # A stolen token or session must not be a way around the login lockout.
     settings.AXES_FAILURE_LIMIT = 3
-    unlimited = {"anon": None, "user": None, "credentials": None}
+    unlimited = dict.fromkeys(SimpleRateThrottle.THROTTLE_RATES)  # every scope: no limit
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", unlimited)
     client = client_for("owner")
 
@@ -129,7 +145,7 @@ def test_saving_a_new_password_signals_the_change_once(users, sent):
     user.save()
     user.save()
 
-    assert sent == ["owner"]
+    assert sent == [("owner", CHANGED)]
 
 
 def test_an_unusable_password_is_a_change_too(users, sent):
@@ -137,16 +153,91 @@ def test_an_unusable_password_is_a_change_too(users, sent):
     user.set_unusable_password()
     user.save()
 
-    assert sent == ["owner"]
+    assert sent == [("owner", CHANGED)]
+
+
+def test_saving_only_the_password_changes_the_security_stamp_too(users, sent):
+    user = owner()
+    stamp = user.security_stamp
+    user.set_password(NEW_PASSWORD)
+    user.save(update_fields=["password"])
+
+    assert owner().security_stamp != stamp
+    assert sent == [("owner", CHANGED)]
+
+
+def test_deactivating_a_user_signals_once(users, sent):
+    user = owner()
+    user.is_active = False
+    user.save()
+    user.save()
+
+    assert sent == [("owner", DEACTIVATED)]
 
 
 def test_creating_a_user_or_saving_other_fields_is_not_a_change(users, sent):
-    User.objects.create_user("newcomer", password=PASSWORD)
+    User.objects.create_user("newcomer", password=PASSWORD, is_active=False)
     user = owner()
+    stamp = user.security_stamp
     user.first_name = "Olive"
     user.save()
 
     assert sent == []
+    assert owner().security_stamp == stamp
+
+
+def test_logging_out_everywhere_ends_every_credential_browser_sessions_included(client_for):
+    api, browser, bystander = client_for("owner"), browser_session(), client_for("other")
+
+    response = api.post(reverse("auth-logout-all"), format="json")
+
+    assert response.status_code == 204
+    assert not logged_in(api)
+    assert not logged_in(browser)
+    assert logged_in(bystander)
+
+
+def test_a_browser_can_log_out_everywhere_too(client_for):
+    browser, api = browser_session(), client_for("owner")
+
+    assert browser.post(reverse("auth-logout-all")).status_code == 204
+    assert not logged_in(api)
+    assert "sessionid" not in browser.cookies or not browser.cookies["sessionid"].value
+
+
+def test_a_password_change_ends_the_browser_sessions_of_the_api_client(client_for):
+    browser = browser_session()
+
+    assert change_password(client_for("owner")).status_code == 204
+    assert not logged_in(browser)
+
+
+def test_deactivating_a_user_ends_every_credential_for_good(client_for):
+    api, browser = client_for("owner"), browser_session()
+    user = owner()
+
+    user.is_active = False
+    user.save()
+    user.is_active = True
+    user.save()
+
+    assert not logged_in(api)
+    assert not logged_in(browser)
+
+
+def test_an_administrator_deactivating_a_user_in_the_admin_ends_their_sessions(client_for):
+    browser = browser_session()
+    admin = APIClient()
+    admin.force_login(User.objects.create_superuser("root", password=PASSWORD))
+    form = {"username": "owner", "tier": "standard", "date_joined_0": "2026-01-01"}
+    form |= {"date_joined_1": "00:00:00", "initial-date_joined_0": "2026-01-01"}
+    form |= {"initial-date_joined_1": "00:00:00"}
+
+    response = admin.post(reverse("admin:users_user_change", args=[owner().pk]), form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not owner().is_active
+    assert not logged_in(browser)
 
 
 def test_a_hash_upgrade_at_login_is_not_a_change(users, sent, settings):

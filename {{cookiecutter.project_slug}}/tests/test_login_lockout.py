@@ -1,12 +1,17 @@
 """Brute force: after LOGIN_FAILURE_LIMIT failures in a row, a username is locked out for
-its client address on every login surface, right password or not (django-axes).
+its client address on every surface that checks a password, right password or not
+(django-axes): the logins, and the password changes of the API and the admin. What a refused
+attempt makes the service store is bounded, and once locked out, nothing at all.
 
 Throttling or not, this holds: it is authentication hygiene, not rate limiting.
 """
 
 import pytest
+from axes.models import AccessAttempt
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
@@ -23,7 +28,7 @@ LOCKED_OUT = "Too many failed login attempts"
 def _small_limit_and_no_throttles(settings, monkeypatch):
     """A lockout after LIMIT failures; rate limits (if baked) out of the way."""
     settings.AXES_FAILURE_LIMIT = LIMIT
-    unlimited = {"anon": None, "user": None, "credentials": None}
+    unlimited = dict.fromkeys(SimpleRateThrottle.THROTTLE_RATES)  # every scope: no limit
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", unlimited)
 
 
@@ -108,3 +113,65 @@ def test_a_login_page_without_a_form_to_show_it_on_says_why_in_plain_text(rf):
     assert response["Content-Type"].startswith("text/plain")
     assert LOCKED_OUT in response.content.decode()
     assert int(response["Retry-After"]) > 0
+
+
+def admin_password_change(client: Client, old_password: str):
+    new = "a-fresh-passphrase-for-staff"
+    form = {"old_password": old_password, "new_password1": new, "new_password2": new}
+    return client.post(reverse("admin:password_change"), form)
+
+
+def test_the_admins_password_change_form_locks_out_like_a_login(users):
+    # A stolen admin session must not be a way to guess the password behind it.
+    client = Client()
+    client.force_login(users["staff"])
+
+    statuses = [admin_password_change(client, f"guess-{i}").status_code for i in range(LIMIT)]
+    right_password = admin_password_change(client, PASSWORD)
+
+    assert statuses[:-1] == [200] * (LIMIT - 1)  # the form again, "incorrect"
+    assert statuses[-1] == 429
+    assert right_password.status_code == 429
+    assert LOCKED_OUT in right_password.content.decode()
+    users["staff"].refresh_from_db()
+    assert users["staff"].check_password(PASSWORD)
+
+
+def test_the_admins_password_change_form_still_changes_a_password(users):
+    client = Client()
+    client.force_login(users["staff"])
+
+    response = admin_password_change(client, PASSWORD)
+
+    assert response.status_code == 302
+    users["staff"].refresh_from_db()
+    assert users["staff"].check_password("a-fresh-passphrase-for-staff")
+    assert client.get(reverse("admin:index")).status_code == 200  # this session goes on
+
+
+def test_what_a_refused_login_stores_stays_bounded(users):
+    big = "x" * 1000
+    for i in range(LIMIT - 1):
+        client = APIClient(REMOTE_ADDR="127.0.0.1")
+        body = {"username": "owner", "password": f"guess-{i}-{big}"}
+        client.post(f"{reverse(CREDENTIALS_ROUTE)}?padding={big}", body, format="json")
+    form_login("rest_framework:login", "owner", f"guess-{big}")
+
+    attempt = AccessAttempt.objects.get(username="owner")
+
+    assert attempt.failures_since_start == LIMIT
+    assert attempt.get_data == attempt.post_data == ""
+
+
+def test_a_locked_out_client_costs_no_write(users):
+    for i in range(LIMIT):
+        api_login("owner", f"guess-{i}")
+    before = AccessAttempt.objects.values().get(username="owner")
+
+    with CaptureQueriesContext(connection) as queries:
+        statuses = {api_login("owner", f"again-{i}").status_code for i in range(5)}
+
+    assert statuses == {429}
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE")]
+    assert writes == []
+    assert AccessAttempt.objects.values().get(username="owner") == before

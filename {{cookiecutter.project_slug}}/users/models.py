@@ -1,23 +1,41 @@
+import secrets
+from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
-from users.signals import password_changed
+from users.signals import credentials_revoked
+
+
+def new_security_stamp() -> str:
+    return secrets.token_hex(16)
 
 
 class User(AbstractUser):
     """A person who uses the API. ``tier`` decides access to VIP-only endpoints.
 
-    Saving a changed password sends ``users.signals.password_changed``: the credentials
-    issued before it (tokens, refresh tokens) stop working, however the password changed.
+    Every credential the user holds (sessions, tokens, refresh tokens) ends when the password
+    changes, when the account is deactivated, and on ``revoke_credentials()`` (log out
+    everywhere): ``security_stamp`` changes, which ends every session, and
+    ``users.signals.credentials_revoked`` is sent, whose receiver ends the tokens. Reactivating
+    an account brings none of them back.
     """
 
     class Tier(models.TextChoices):
         STANDARD = "standard", "Standard"
         VIP = "vip", "VIP"
 
+    class RevocationReason(models.TextChoices):
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        DEACTIVATED = "deactivated", "Account deactivated"
+        LOGOUT_ALL = "logout_all", "Logged out everywhere"
+
     tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
+    # A random value that every session and JWT of the user is bound to; a new one ends them.
+    security_stamp = models.CharField(max_length=32, default=new_security_stamp, editable=False)
 
     # Set by set_password() and set_unusable_password(), cleared by save().
     _password_changed = False
@@ -36,16 +54,50 @@ class User(AbstractUser):
         super().set_unusable_password()
         self._password_changed = True
 
+    def revoke_credentials(self, reason: RevocationReason = RevocationReason.LOGOUT_ALL) -> None:
+        """End every session and token of the user, everywhere (log out everywhere)."""
+        self.security_stamp = new_security_stamp()
+        super().save(update_fields=["security_stamp"])
+        credentials_revoked.send(sender=type(self), user=self, reason=reason)
+
+    def revocation_due(self) -> RevocationReason | None:
+        """Why saving this instance must end the user's credentials, if it must."""
+        if self._state.adding:
+            return None  # a new user has no credentials yet
+        # check_password() re-hashes an unchanged password through set_password() when the
+        # hasher's settings move on, and clears Django's copy of the raw password
+        # (_password) first: not a change.
+        if self._password_changed and (
+            self._password is not None or not self.has_usable_password()
+        ):
+            return self.RevocationReason.PASSWORD_CHANGED
+        # Saving an inactive user asks the database whether it was active until now: one
+        # query, on a rare save, that holds however the instance was loaded or built.
+        if not self.is_active and type(self).objects.filter(pk=self.pk, is_active=True).exists():
+            return self.RevocationReason.DEACTIVATED
+        return None
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # A new user has no credentials to revoke. check_password() re-hashes an unchanged
-        # password through set_password() when the hasher's settings move on, and clears
-        # Django's copy of the raw password (_password) first: not a change.
-        changed = (
-            self._password_changed
-            and not self._state.adding
-            and (self._password is not None or not self.has_usable_password())
-        )
+        reason = self.revocation_due()
+        if reason is not None:
+            self.security_stamp = new_security_stamp()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "security_stamp"}
         super().save(*args, **kwargs)
         self._password_changed = False
-        if changed:
-            password_changed.send(sender=type(self), user=self)
+        if reason is not None:
+            credentials_revoked.send(sender=type(self), user=self, reason=reason)
+
+    # Sessions: Django keeps an HMAC of the password in each session and ends the sessions
+    # whose HMAC no longer matches. Here the HMAC covers the security stamp as well.
+    def get_session_auth_hash(self) -> str:
+        return self._session_auth_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret=fallback_secret)
+
+    def _session_auth_hash(self, secret: str | bytes | None) -> str:
+        key_salt = "users.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.security_stamp}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()

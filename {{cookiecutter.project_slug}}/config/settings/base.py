@@ -29,7 +29,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # APPS
 # ------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a password change form that counts towards the lockouts.
+    "api.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +62,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Where the browsable API's login lands without ?next=.
 LOGIN_REDIRECT_URL = "/api/"
+# A browser session (the browsable API, the admin) ends SESSION_HOURS after its last change,
+# and at once when its user logs out everywhere, changes the password or is deactivated
+# (users.models.User.security_stamp). Django's default is two weeks.
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=12) * 60 * 60
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -149,6 +154,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "api.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "api.errors.lockout_response"
+# A refused attempt during a lockout writes nothing: the lockout runs its course from the
+# failure that started it, and a client that keeps trying costs no database write.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No AccessLog of successful logins: django-axes creates a session to record one, so every
+# token or JWT login would leave a server-side session and a cookie its client never uses.
+AXES_DISABLE_ACCESS_LOG = True
 
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------
@@ -161,7 +172,7 @@ REST_FRAMEWORK = {
 {%- if cookiecutter.authentication == "token" %}
         "api.authentication.TokenAuthentication",
 {%- elif cookiecutter.authentication == "jwt" %}
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "api.authentication.JWTAuthentication",
 {%- endif %}
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -185,15 +196,22 @@ REST_FRAMEWORK = {
 {%- if cookiecutter.throttling == "yes" %}
     # https://www.django-rest-framework.org/api-guide/throttling/
     # Counters live in the default cache, shared by every worker and host (CACHE below).
+    # DRF's classes, keyed on api.security.client_ip like the login lockouts.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
+        "api.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="100/minute"),
         "user": env.str("THROTTLE_USER", default="1000/minute"),
+        # Logins and password changes, per client address (or per user once logged in).
         "credentials": env.str("THROTTLE_CREDENTIALS", default="5/minute"),
+{%- if cookiecutter.authentication == "jwt" %}
+        # Token refreshes, per refresh chain (one login's tokens), not per address: the
+        # clients behind one office address each refresh at their own pace.
+        "refresh": env.str("THROTTLE_REFRESH", default="10/minute"),
+{%- endif %}
     },
 {%- endif %}
 {%- if cookiecutter.api_docs == "drf-spectacular" %}

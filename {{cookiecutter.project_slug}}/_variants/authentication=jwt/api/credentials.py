@@ -4,44 +4,57 @@ POST ``{"username", "password"}`` to /api/auth/token/ and send the access token 
 ``Authorization: Bearer <access>`` (in the docs UI: Authorize, paste the access token).
 An access token lasts ``JWT_ACCESS_MINUTES``; before it runs out, POST ``{"refresh"}`` to
 /api/auth/token/refresh/ for a new pair. Each refresh token works once: the new pair
-replaces it. POST ``{"refresh"}`` to /api/auth/logout/ to end a refresh token (its access
-token lasts its few minutes). A password change (POST ``{"old_password", "new_password"}``
-to /api/auth/password/, or by an administrator) ends every token issued before it.
-Tokens are never read from the URL. Browsers can also log in at /api-auth/login/.
+replaces it, and presenting a replaced one again ends every token of that login (the
+chain, api/authentication.py). A chain ends ``JWT_REFRESH_DAYS`` after its login, however
+often it refreshes. POST ``{"refresh"}`` to /api/auth/logout/ to end a chain;
+/api/auth/logout-all/ logs the user out everywhere: every token and browser session. So does
+a password change (POST ``{"old_password", "new_password"}`` to /api/auth/password/, or by
+an administrator) and deactivating the account. Tokens are never read from the URL.
+Browsers can also log in at /api-auth/login/.
 """
 
-from typing import Any, cast
+import contextlib
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.urls import path
-from django.utils import timezone
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework_simplejwt.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.serializers import (
-    TokenObtainPairSerializer,
-    TokenRefreshSerializer,
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import (
+    AuthenticationFailed,
+    InvalidToken,
+    TokenBackendError,
+    TokenError,
 )
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
-from rest_framework_simplejwt.views import (
-    TokenBlacklistView,
-    TokenObtainPairView,
-    TokenRefreshView,
-)
+from rest_framework_simplejwt.views import TokenObtainPairView
 
-from api.password import JSONOnly, PasswordChangeView, username_field
+from api.authentication import (
+    CHAIN_CLAIM,
+    RefreshToken,
+    ReusedToken,
+    check_stamp,
+    end_refresh_tokens,
+)
+from api.password import JSONOnly, LogoutEverywhereView, PasswordChangeView, username_field
+from api.security import client_ip
 from users.models import User
-from users.signals import password_changed
+from users.signals import credentials_revoked
 
 
 class ObtainPairSerializer(TokenObtainPairSerializer):
-    """In: username and password. Out: an access and a refresh token."""
+    """In: username and password. Out: an access and a refresh token (a new chain)."""
 
+    token_class = RefreshToken
     access = serializers.CharField(read_only=True)
     refresh = serializers.CharField(read_only=True)
 
@@ -56,34 +69,81 @@ class ObtainPairSerializer(TokenObtainPairSerializer):
         return data
 
 
-class RefreshSerializer(TokenRefreshSerializer):
+class ChainEnded(AuthenticationFailed):
+    """401: the refresh token presented was used before, so its whole chain has ended."""
+
+    default_detail = (
+        "This refresh token was already used: every token of its login has been ended. "
+        "Log in again."
+    )
+    default_code = "token_reused"
+
+
+def presented_token(raw: str) -> RefreshToken:
+    """The refresh token ``raw``; a used one ends its chain. AuthenticationFailed if unusable."""
+    try:
+        return RefreshToken(raw)  # type: ignore[arg-type]  # simplejwt takes the encoded str
+    except ReusedToken as reused:
+        reused.token.end_chain()
+        raise ChainEnded from reused
+    except TokenError as error:
+        raise InvalidToken(error.args[0]) from error
+
+
+class RefreshSerializer(serializers.Serializer):
     """In: a refresh token. Out: a new access and refresh token; the one sent is used up.
 
-    simplejwt's own looks the user up with ``get()`` (a deleted user was a 500), does not
-    check the password hash in the token, and lets two simultaneous requests both use a
-    refresh token; here each of those is a 401.
+    Refused (401): a token that does not verify or has expired; one used before, which ends
+    its whole chain; one whose user is gone or inactive, changed the password, or logged out
+    everywhere since. When two requests present the same token at once, one wins and the
+    other counts as a reuse.
     """
 
+    refresh = serializers.CharField(max_length=4096)  # in: the token; out: its successor
+    access = serializers.CharField(read_only=True)
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-        refresh = self.token_class(attrs["refresh"])  # signature, expiry, type, blacklist
+        refresh = presented_token(attrs["refresh"])
         user_id = refresh.get(api_settings.USER_ID_CLAIM)
         user = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
         if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
             raise AuthenticationFailed(
-                str(self.error_messages["no_active_account"]), "no_active_account"
+                "No active account found with the given credentials", "no_active_account"
             )
         issued_under = refresh.get(api_settings.REVOKE_TOKEN_CLAIM)  # hash of the password
         if api_settings.CHECK_REVOKE_TOKEN and issued_under != get_md5_hash_password(user.password):
             raise AuthenticationFailed("The user's password has been changed.", "password_changed")
-        # get_or_create()'s (entry, created): simplejwt annotates it as the entry alone.
-        _, first_use = cast(tuple[BlacklistedToken, bool], refresh.blacklist())
+        check_stamp(refresh, user)
+        _, first_use = refresh.blacklist()
         if not first_use:  # another request used it a moment ago
+            refresh.end_chain()
             raise AuthenticationFailed("Token is blacklisted", "token_not_valid")
-        refresh.set_jti()
-        refresh.set_exp()
-        refresh.set_iat()
-        refresh.outstand()
-        return {"access": str(refresh.access_token), "refresh": str(refresh)}
+        successor = refresh.rotated()
+        return {"access": str(successor.access_token), "refresh": str(successor)}
+
+
+class RefreshChainThrottle(ScopedRateThrottle):
+    """The "refresh" rate per refresh chain: each login refreshes at its own pace, however
+    many share a client address. A token that does not verify counts against its address."""
+
+    def get_cache_key(self, request: Request, view: APIView) -> str:
+        data = request.data
+        chain = chain_of(data.get("refresh") if isinstance(data, dict) else None)
+        ident = f"chain-{chain}" if chain else client_ip(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def chain_of(raw: object) -> str | None:
+    """The chain of a refresh token whose signature and expiry verify (no database query)."""
+    if not isinstance(raw, str) or len(raw) > 4096:
+        return None
+    try:
+        # simplejwt annotates the encoded token as a Token; it is the string.
+        payload = token_backend.decode(raw, verify=True)  # type: ignore[arg-type]
+    except TokenBackendError:
+        return None
+    chain = payload.get(CHAIN_CLAIM)
+    return chain if isinstance(chain, str) and len(chain) <= 64 else None
 
 
 class ObtainTokenPair(JSONOnly, TokenObtainPairView):
@@ -97,20 +157,63 @@ class ObtainTokenPair(JSONOnly, TokenObtainPairView):
         return {**super().get_serializer_context(), "request": self.request._request}
 
 
-class RefreshTokenPair(JSONOnly, TokenRefreshView):
-    """POST {"refresh"} -> {"access", "refresh"}. Public; "credentials" throttle."""
+class RefreshTokenView(JSONOnly, APIView):
+    """A view whose credential is the refresh token in the body: public, and a refused
+    token is a 401 with a Bearer challenge (as simplejwt's views answer), not a 403."""
 
+    authentication_classes = []  # an expired access token must not stand in the way
+    permission_classes = []
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return f'{api_settings.AUTH_HEADER_TYPES[0]} realm="api"'
+
+
+class RefreshTokenPair(RefreshTokenView):
+    """POST {"refresh"} -> {"access", "refresh"}. Public; "refresh" throttle, per chain."""
+
+    throttle_scope = "refresh"
     serializer_class = RefreshSerializer
-    throttle_scope = "credentials"
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        throttles = super().get_throttles()
+        if not throttles:  # throttling is off
+            return []
+        scoped = [throttle for throttle in throttles if isinstance(throttle, ScopedRateThrottle)]
+        others = [throttle for throttle in throttles if throttle not in scoped]
+        return [*others, RefreshChainThrottle()]
+
+    def post(self, request: Request) -> Response:
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data)
 
 
-class Logout(JSONOnly, TokenBlacklistView):
-    """POST {"refresh"} -> 204: that refresh token stops working. Public: the token is
-    the credential."""
+class LogoutSerializer(serializers.Serializer):
+    """In: a refresh token. Its chain ends: that token, and the one it was rotated into."""
 
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        super().post(request, *args, **kwargs)
+    refresh = serializers.CharField(write_only=True, max_length=4096)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A token already used: presented_token() has ended its chain, as was asked.
+        with contextlib.suppress(ChainEnded):
+            presented_token(attrs["refresh"]).end_chain()
+        return attrs
+
+
+class Logout(RefreshTokenView):
+    """POST {"refresh"} -> 204: every token of that login stops working (its access tokens
+    last their few minutes). Public: the refresh token is the credential."""
+
+    serializer_class = LogoutSerializer
+
+    def post(self, request: Request) -> Response:
+        self.serializer_class(data=request.data).is_valid(raise_exception=True)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAll(LogoutEverywhereView):
+    """POST -> 204: every token of the requester, access and refresh, and every browser
+    session ends."""
 
 
 class PasswordChange(PasswordChangeView):
@@ -118,24 +221,21 @@ class PasswordChange(PasswordChangeView):
     access and refresh, stops working. Logged-in users; "credentials" throttle."""
 
 
-@receiver(password_changed, dispatch_uid="api.credentials.end_refresh_tokens")
-def end_refresh_tokens(sender: type[User], user: User, **kwargs: Any) -> None:
-    """A changed password ends every refresh token of the user, whoever changed it.
+@receiver(credentials_revoked, dispatch_uid="api.credentials.end_refresh_tokens")
+def end_every_chain(sender: type[User], user: User, **kwargs: Any) -> None:
+    """Every refresh token of the user ends, whoever changed the password, deactivated the
+    account or logged out everywhere.
 
-    Access tokens end too: each carries a hash of the password it was issued under
-    (``CHECK_REVOKE_TOKEN``), which no longer matches.
+    Their security stamp changed too, which already refuses every token issued before;
+    blacklisting them as well keeps them refused should the stamp ever be restored.
     """
-    unused = OutstandingToken.objects.filter(
-        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
-    )
-    BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in unused], ignore_conflicts=True
-    )
+    end_refresh_tokens(OutstandingToken.objects.filter(user=user))
 
 
 urlpatterns = [
     path("auth/token/", ObtainTokenPair.as_view(), name="auth-token"),
     path("auth/token/refresh/", RefreshTokenPair.as_view(), name="auth-token-refresh"),
     path("auth/logout/", Logout.as_view(), name="auth-logout"),
+    path("auth/logout-all/", LogoutAll.as_view(), name="auth-logout-all"),
     path("auth/password/", PasswordChange.as_view(), name="auth-password"),
 ]

@@ -1,6 +1,6 @@
 """How the tests authenticate, for simplejwt's JWTAuthentication."""
 
-from rest_framework_simplejwt.tokens import AccessToken
+from api.authentication import RefreshToken
 
 # JWTAuthentication sends WWW-Authenticate, so DRF answers anonymous requests with 401.
 ANONYMOUS_STATUS = 401
@@ -18,6 +18,7 @@ CREDENTIAL_ROWS = {
     ("auth-token", "POST"):         ( 400,  400,  400,  400,  400),
     ("auth-token-refresh", "POST"): ( 400,  400,  400,  400,  400),
     ("auth-logout", "POST"):        ( 400,  400,  400,  400,  400),
+    ("auth-logout-all", "POST"):    ( 401,  204,  204,  204,  204),
     ("auth-password", "POST"):      ( 401,  400,  400,  400,  400),
 }
 # fmt: on
@@ -25,4 +26,5 @@ CREDENTIAL_ROWS = {
 
 def authenticate(client, user):
     """Send an access token for ``user`` in the Authorization header of every request."""
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+    access = RefreshToken.for_user(user).access_token
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")

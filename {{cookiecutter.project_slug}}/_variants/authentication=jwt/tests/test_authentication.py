@@ -1,6 +1,11 @@
-"""simplejwt: how a client gets a token pair and refreshes it (each refresh token once),
-what ends its tokens (logout, a password change, a deleted or deactivated user), and how
-the API answers without a valid one: always 401, never 500."""
+"""simplejwt: how a client gets a token pair and refreshes it (each refresh token once, a
+reused one ending its whole chain, no chain outliving JWT_REFRESH_DAYS from its login), what
+ends its tokens (logout, logging out everywhere, a password change, a deleted or deactivated
+user), what the database keeps of them (no token in clear), and how the API answers without
+a valid one: always 401, never 500."""
+
+import base64
+import json
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -8,9 +13,10 @@ from django.urls import reverse
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import SimpleRateThrottle
-from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from api.authentication import JWTAuthentication, RefreshToken
+from api.credentials import RefreshChainThrottle, RefreshTokenPair
 from tests.conftest import PASSWORD
 from users.models import User
 
@@ -20,7 +26,7 @@ NEW_PASSWORD = "a-fresh-passphrase-for-owner"
 @pytest.fixture(autouse=True)
 def _no_rate_limits(monkeypatch):
     """These tests log in and refresh more often than "credentials" allows (if baked)."""
-    unlimited = {"anon": None, "user": None, "credentials": None}
+    unlimited = dict.fromkeys(SimpleRateThrottle.THROTTLE_RATES)  # every scope: no limit
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", unlimited)
 
 
@@ -81,20 +87,94 @@ def test_a_refresh_token_gives_a_new_working_pair(users):
     assert works(response.json()["access"])
 
 
-def test_a_refresh_token_works_once(users):
-    first = new_pair()["refresh"]
+def claims(token: str) -> dict:
+    """The payload of a JWT, read without checking it."""
+    payload = token.split(".")[1]
+    decoded: dict = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return decoded
+
+
+def test_a_refresh_token_works_once_and_its_reuse_ends_the_whole_chain(users):
+    # Someone used a token that was already rotated out: the thief or the owner. Which one
+    # cannot be told, so every token of that login ends; other logins go on.
+    first, elsewhere = new_pair()["refresh"], new_pair()["refresh"]
     second = refresh(first).json()["refresh"]
 
-    assert refresh(first).status_code == 401
-    assert refresh(second).status_code == 200
+    reused = refresh(first)
+
+    assert reused.status_code == 401
+    assert "already used" in reused.json()["detail"]
+    assert refresh(second).status_code == 401
+    assert refresh(elsewhere).status_code == 200
 
 
 def test_a_refresh_token_works_once_even_for_two_requests_at_the_same_moment(users, monkeypatch):
-    # Both requests pass the blacklist check before either writes its entry.
+    # Both requests pass the blacklist check before either writes its entry: the second is
+    # a reuse, and ends the chain.
     token = new_pair()["refresh"]
     monkeypatch.setattr(RefreshToken, "check_blacklist", lambda self: None)
 
-    assert [refresh(token).status_code, refresh(token).status_code] == [200, 401]
+    statuses = [refresh(token).status_code, refresh(token).status_code]
+    monkeypatch.undo()
+
+    assert statuses == [200, 401]
+    assert OutstandingToken.objects.filter(blacklistedtoken__isnull=True).count() == 0
+
+
+def test_a_chain_ends_when_its_login_expires_however_often_it_refreshes(users):
+    login = new_pair()["refresh"]
+    rotated = [login]
+    for _ in range(3):
+        rotated.append(refresh(rotated[-1]).json()["refresh"])
+
+    assert {claims(token)["exp"] for token in rotated} == {claims(login)["exp"]}
+    assert len({claims(token)["jti"] for token in rotated}) == 4
+
+
+def test_an_expired_chain_is_refused(users, settings):
+    token = RefreshToken.for_user(User.objects.get(username="owner"))
+    token.set_exp(lifetime=-settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"])  # expired a while ago
+
+    assert refresh(str(token)).status_code == 401
+
+
+def test_an_access_token_never_outlives_its_chain(users):
+    token = RefreshToken.for_user(User.objects.get(username="owner"))
+    token["exp"] = claims(str(token))["iat"] + 60  # a chain with a minute left
+
+    assert claims(str(token.access_token))["exp"] <= token["exp"]
+
+
+def test_the_database_keeps_no_refresh_token_in_clear(users):
+    pair = new_pair()
+    issued = [pair["refresh"], refresh(pair["refresh"]).json()["refresh"]]
+
+    stored = list(OutstandingToken.objects.values_list("token", flat=True))
+
+    assert len(stored) == 2
+    assert not any(token in value or value in token for value in stored for token in issued)
+    assert all(value.startswith(f"chain={claims(issued[0])['chain']} sha256=") for value in stored)
+
+
+def test_the_refresh_rate_counts_per_chain_not_per_address(users, monkeypatch):
+    # Colleagues behind one office address each refresh at their own pace.
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "refresh", "2/minute")
+    view = RefreshTokenPair()
+
+    def allowed(token: str, address: str = "198.51.100.1") -> bool:
+        request = APIRequestFactory().post(
+            "/", {"refresh": token}, format="json", REMOTE_ADDR=address
+        )
+        view.request = view.initialize_request(request)
+        return RefreshChainThrottle().allow_request(view.request, view)
+
+    alice, bob = new_pair()["refresh"], new_pair("other")["refresh"]
+
+    assert [allowed(alice), allowed(alice), allowed(alice)] == [True, True, False]
+    assert [allowed(bob), allowed(bob)] == [True, True]
+    # A token that does not verify counts against its address.
+    assert [allowed("forged"), allowed("forged"), allowed("forged")] == [True, True, False]
+    assert allowed("forged", address="198.51.100.2")
 
 
 def test_a_refresh_token_is_not_an_access_token(users):
@@ -112,16 +192,54 @@ def test_a_token_in_the_url_is_not_accepted(users):
         assert APIClient().get(reverse("me"), {parameter: access}).status_code == 401
 
 
+def logout(token: str):
+    return APIClient().post(reverse("auth-logout"), {"refresh": token}, format="json")
+
+
 def test_logout_ends_the_refresh_token(users):
     phone, laptop = new_pair(), new_pair()
 
-    response = APIClient().post(
-        reverse("auth-logout"), {"refresh": phone["refresh"]}, format="json"
-    )
+    response = logout(phone["refresh"])
 
     assert response.status_code == 204
     assert refresh(phone["refresh"]).status_code == 401
     assert refresh(laptop["refresh"]).status_code == 200
+
+
+def test_logout_with_a_rotated_out_token_ends_its_chain(users):
+    first = new_pair()["refresh"]
+    second = refresh(first).json()["refresh"]
+
+    assert logout(first).status_code == 204
+    assert refresh(second).status_code == 401
+
+
+def test_logout_with_a_forged_token_is_a_401(users):
+    assert logout("forged").status_code == 401
+
+
+def test_logging_out_everywhere_ends_every_token_access_tokens_at_once(users):
+    phone, laptop, others = new_pair(), new_pair(), new_pair("other")
+
+    response = using(phone["access"]).post(reverse("auth-logout-all"), format="json")
+
+    assert response.status_code == 204
+    for pair in (phone, laptop):
+        assert not works(pair["access"])
+        assert refresh(pair["refresh"]).status_code == 401
+    assert works(others["access"])
+    assert works(new_pair()["access"])
+
+
+def test_a_login_starts_no_session_and_sets_no_cookie(users):
+    client = APIClient()
+    response = client.post(
+        reverse("auth-token"), {"username": "owner", "password": PASSWORD}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert "_auth_user_id" not in response.wsgi_request.session
 
 
 def test_a_password_change_ends_every_token_of_the_user(users):
@@ -178,6 +296,18 @@ def test_a_deactivated_users_tokens_are_refused(users):
 
     assert not works(pair["access"])
     assert refresh(pair["refresh"]).status_code == 401
+
+
+def test_reactivating_a_user_brings_no_refresh_token_back(users):
+    refresh_token = new_pair()["refresh"]
+    user = User.objects.get(username="owner")
+
+    user.is_active = False
+    user.save()
+    user.is_active = True
+    user.save()
+
+    assert refresh(refresh_token).status_code == 401
 
 
 MALFORMED_TOKENS = {

@@ -3,10 +3,11 @@
 GET /api/auth/login/ sets the CSRF cookie; POST username and password with the
 ``X-CSRFToken`` header starts the session. Every later unsafe request sends the
 header too: SessionAuthentication enforces CSRF for logged-in users. POST
-/api/auth/logout/ ends the session. A password change (POST ``{"old_password",
-"new_password"}`` to /api/auth/password/, or by an administrator) ends every other
-session of the user. Browsers log in at /api-auth/login/; the docs UI then sends the
-cookie and the CSRF header by itself.
+/api/auth/logout/ ends the session, /api/auth/logout-all/ every session of the user. A
+password change (POST ``{"old_password", "new_password"}`` to /api/auth/password/, or by an
+administrator) ends every other session of the user, deactivating the account every one.
+Browsers log in at /api-auth/login/; the docs UI then sends the cookie and the CSRF header
+by itself.
 """
 
 from django.contrib.auth import login, logout
@@ -17,14 +18,15 @@ from django.views.decorators.csrf import csrf_protect
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from api.password import JSONOnly, LoginSerializer, PasswordChangeView
+from api.password import JSONOnly, LoginSerializer, LogoutEverywhereView, PasswordChangeView
 from api.utils.permission import IsAuthenticated
 
-# A changed password needs no receiver of users.signals.password_changed here: Django
-# keeps a hash of the password in each session and ends the sessions whose hash no longer
-# matches, whoever changed it (api/password.py keeps the session that changed it).
+# Revoked credentials need no receiver of users.signals.credentials_revoked here: each
+# session holds an HMAC of the user's password and security stamp, and Django ends the
+# sessions whose HMAC no longer matches (api/password.py keeps the one that changed it).
 
 
 class SessionLoginSerializer(LoginSerializer):
@@ -42,6 +44,14 @@ class Login(JSONOnly, APIView):
     permission_classes = []
     throttle_scope = "credentials"
     serializer_class = SessionLoginSerializer
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        throttles = super().get_throttles()
+        if self.request.method == "GET":  # reading the CSRF token is not a login attempt
+            return [
+                throttle for throttle in throttles if not isinstance(throttle, ScopedRateThrottle)
+            ]
+        return throttles
 
     def get(self, request: Request) -> Response:
         detail = "POST username and password with this token in the X-CSRFToken header."
@@ -65,6 +75,10 @@ class Logout(JSONOnly, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class LogoutAll(LogoutEverywhereView):
+    """POST -> 204: every session of the requester ends, on every device."""
+
+
 class PasswordChange(PasswordChangeView):
     """POST {"old_password", "new_password"} -> 204, and every other session of the
     requester ends; this one continues. Logged-in users; "credentials" throttle."""
@@ -73,5 +87,6 @@ class PasswordChange(PasswordChangeView):
 urlpatterns = [
     path("auth/login/", Login.as_view(), name="auth-login"),
     path("auth/logout/", Logout.as_view(), name="auth-logout"),
+    path("auth/logout-all/", LogoutAll.as_view(), name="auth-logout-all"),
     path("auth/password/", PasswordChange.as_view(), name="auth-password"),
 ]

@@ -1,9 +1,12 @@
-"""SessionAuthentication: login with CSRF, logout, what a password change ends, and how the
-API answers without a session."""
+"""SessionAuthentication: login with CSRF (reading the token is not a login attempt),
+logout, what a password change or deactivation ends, and how the API answers without a
+session."""
 
 from django.urls import reverse
 from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
+from api.credentials import Login
 from tests.conftest import PASSWORD
 from users.models import User
 
@@ -124,6 +127,18 @@ def test_an_administrators_set_password_ends_every_session(users):
     user.save()
 
     assert not has_session(laptop)
+
+
+def test_reading_the_csrf_token_is_not_a_login_attempt(users, monkeypatch):
+    # Throttled or not as baked, the "credentials" rate applies to the POST alone.
+    monkeypatch.setattr(Login, "throttle_classes", [ScopedRateThrottle])
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "credentials", "1/minute")
+    client, token = csrf_client()
+    for _ in range(3):
+        assert client.get(reverse("auth-login")).status_code == 200
+
+    assert login(client, token).status_code == 200
+    assert login(client, token).status_code == 429
 
 
 def test_a_deactivated_users_session_is_refused(users):

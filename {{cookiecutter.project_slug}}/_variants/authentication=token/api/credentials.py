@@ -4,10 +4,10 @@ POST ``{"username", "password"}`` to /api/auth/token/ and send the token back as
 ``Authorization: Token <token>`` (in the docs UI: Authorize, value ``Token <token>``).
 Every login issues a new token (one per device), which expires after ``TOKEN_TTL_HOURS``;
 the server keeps only a hash of it. POST /api/auth/logout/ ends the token the request
-was made with, /api/auth/logout-all/ every token of the user. A password change
-(POST ``{"old_password", "new_password"}`` to /api/auth/password/, or by an administrator)
-ends every token. Tokens are never read from the URL. Browsers can also log in at
-/api-auth/login/.
+was made with; /api/auth/logout-all/ logs the user out everywhere: every token and every
+browser session. So does a password change (POST ``{"old_password", "new_password"}`` to
+/api/auth/password/, or by an administrator) and deactivating the account. Tokens are never
+read from the URL. Browsers can also log in at /api-auth/login/.
 """
 
 from typing import Any
@@ -21,10 +21,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.authentication import TokenAuthentication
-from api.password import JSONOnly, LoginSerializer, PasswordChangeView
+from api.password import JSONOnly, LoginSerializer, LogoutEverywhereView, PasswordChangeView
 from api.utils.permission import IsAuthenticated
 from users.models import User
-from users.signals import password_changed
+from users.signals import credentials_revoked
 
 
 class TokenLoginSerializer(LoginSerializer):
@@ -57,11 +57,8 @@ class Logout(JSONOnly, knox.LogoutView):
     permission_classes = [IsAuthenticated]
 
 
-class LogoutAll(JSONOnly, knox.LogoutAllView):
-    """POST -> 204: every token of the requester stops working."""
-
-    authentication_classes = [TokenAuthentication]
-    permission_classes = [IsAuthenticated]
+class LogoutAll(LogoutEverywhereView):
+    """POST -> 204: every token and browser session of the requester ends."""
 
 
 class PasswordChange(PasswordChangeView):
@@ -69,9 +66,10 @@ class PasswordChange(PasswordChangeView):
     this one included, stops working. Logged-in users; "credentials" throttle."""
 
 
-@receiver(password_changed, dispatch_uid="api.credentials.end_tokens")
+@receiver(credentials_revoked, dispatch_uid="api.credentials.end_tokens")
 def end_tokens(sender: type[User], user: User, **kwargs: Any) -> None:
-    """A changed password ends every token of the user, whoever changed it."""
+    """Every token of the user ends (deleted, so reactivating the account cannot bring it
+    back), whoever changed the password, deactivated the account or logged out everywhere."""
     AuthToken.objects.filter(user=user).delete()
 
 

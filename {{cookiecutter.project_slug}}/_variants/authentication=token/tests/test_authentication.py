@@ -1,5 +1,6 @@
-"""django-rest-knox tokens: a new one per login, stored hashed, expiring, and revoked by
-logout, logout-all and any password change; the API's answers without a valid one."""
+"""django-rest-knox tokens: a new one per login (and no session), stored hashed, expiring,
+and revoked by logout, logout-all, any password change and deactivation, for good; the
+API's answers without a valid one."""
 
 from datetime import timedelta
 
@@ -33,7 +34,7 @@ MALFORMED_KEYS = {
 @pytest.fixture(autouse=True)
 def _no_rate_limits(monkeypatch):
     """These tests log in and refresh more often than "credentials" allows (if baked)."""
-    unlimited = {"anon": None, "user": None, "credentials": None}
+    unlimited = dict.fromkeys(SimpleRateThrottle.THROTTLE_RATES)  # every scope: no limit
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", unlimited)
 
 
@@ -182,6 +183,25 @@ def test_a_deactivated_users_tokens_are_refused(users):
     User.objects.filter(username="owner").update(is_active=False)
 
     assert not works(key)
+
+
+def test_deactivating_a_user_deletes_their_tokens(users):
+    # Refused while inactive is not enough: reactivating the account would bring them back.
+    new_token()
+    user = User.objects.get(username="owner")
+
+    user.is_active = False
+    user.save()
+
+    assert not AuthToken.objects.filter(user=user).exists()
+
+
+def test_a_login_starts_no_session_and_sets_no_cookie(users):
+    response = log_in()
+
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert "_auth_user_id" not in response.wsgi_request.session
 
 
 @pytest.mark.parametrize("key", MALFORMED_KEYS.values(), ids=MALFORMED_KEYS.keys())

@@ -1,9 +1,14 @@
-"""The "credentials" rate on the login forms too, not only on the API's credential endpoint.
+"""Rate limits: DRF's throttles, keyed on the same client address as the login lockouts,
+and the "credentials" rate on the login forms too.
 
-/api-auth/login/ and /admin/login/ are Django views, which DRF's throttles never see. Every
-attempt there costs a password hash (even for an unknown username: Django hashes anyway so
-that timing does not tell), so without this a client could keep a core busy by trying a
-new username each time; the lockouts count per username.
+DRF's throttles read X-Forwarded-For themselves and take whatever its entry says, an entry
+that is not an address included; here they ask api.security.client_ip, which does not.
+
+/api-auth/login/, /admin/login/ and /admin/password_change/ are Django views, which DRF's
+throttles never see. Every attempt there costs a password hash (even for an unknown
+username: Django hashes anyway so that timing does not tell), so without the middleware a
+client could keep a core busy by trying a new username each time; the lockouts count per
+username.
 """
 
 import math
@@ -12,12 +17,36 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
+from rest_framework import throttling
+from rest_framework.request import Request
+
+from api.security import client_ip
 
 
-class LoginForm(APIView):
-    """What DRF's ScopedRateThrottle reads from a view: the scope whose rate applies."""
+class AnonRateThrottle(throttling.AnonRateThrottle):
+    """The "anon" rate per client address."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request)
+
+
+class UserRateThrottle(throttling.UserRateThrottle):
+    """The "user" rate per user; per client address before login."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request)
+
+
+class ScopedRateThrottle(throttling.ScopedRateThrottle):
+    """The rate of the view's ``throttle_scope``, per user or else per client address."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request)
+
+
+class LoginForm:
+    """What DRF's ScopedRateThrottle reads from a view: the scope whose rate applies. (Not
+    an APIView: DRF imports this module while rest_framework.views is still loading.)"""
 
     throttle_scope = "credentials"
 
@@ -26,20 +55,21 @@ LOGIN_FORM = LoginForm()
 
 
 class LoginFormThrottleMiddleware:
-    """POSTs to the login forms share the "credentials" rate of each client address; 429 past it."""
+    """POSTs to the forms that check a password share the "credentials" rate of each client
+    address (each user, once logged in); 429 past it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method == "POST" and request.path in self.login_forms():
+        if request.method == "POST" and request.path in self.password_forms():
             throttle = ScopedRateThrottle()
-            # Django's request: the stubs ask for DRF's, but the throttle reads only .user
-            # and .META, which AuthenticationMiddleware and the server have set on it.
+            # Django's request and a stand-in view: the stubs ask for DRF's, but the throttle
+            # reads only the request's .user and .META and the view's throttle_scope.
             if not throttle.allow_request(request, LOGIN_FORM):  # type: ignore[arg-type]
                 seconds = math.ceil(throttle.wait() or 0)
                 response = HttpResponse(
-                    f"Too many login attempts from your address. Try again in {seconds} seconds.",
+                    f"Too many password attempts. Try again in {seconds} seconds.",
                     status=429,
                     content_type="text/plain; charset=utf-8",
                 )
@@ -48,5 +78,9 @@ class LoginFormThrottleMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def login_forms() -> set[str]:
-        return {reverse("rest_framework:login"), reverse("admin:login")}
+    def password_forms() -> set[str]:
+        return {
+            reverse("rest_framework:login"),
+            reverse("admin:login"),
+            reverse("admin:password_change"),
+        }

@@ -110,3 +110,30 @@ def test_the_login_forms_share_the_credential_rate(users, rates, route):
     ]
 
     assert statuses == [200, 200, 200, 429]
+
+
+def test_the_admins_password_change_form_shares_the_credential_rate(users, rates):
+    rates(credentials="3/minute")
+    client = Client()
+    client.force_login(users["staff"])
+
+    def guess(i: int) -> int:
+        form = {"old_password": f"guess-{i}", "new_password1": "x", "new_password2": "x"}
+        return client.post(reverse("admin:password_change"), form).status_code
+
+    assert [guess(i) for i in range(4)] == [200, 200, 200, 429]
+
+
+def test_a_malformed_forwarded_address_is_the_connecting_address(db, rates, settings):
+    # Behind a proxy, an entry that is not an address was not written by it: the client
+    # reached the service directly, and its made-up headers must not open new counters.
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    rates(anon="3/minute")
+    client = APIClient()
+
+    statuses = [
+        client.get(reverse("api-root"), HTTP_X_FORWARDED_FOR=f"junk-{i}").status_code
+        for i in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
