@@ -34,7 +34,7 @@ def client_ip(request: HttpRequest | Request) -> str:
     """
     remote_addr = str(request.META.get("REMOTE_ADDR", ""))
     num_proxies = api_settings.NUM_PROXIES or 0
-    forwarded_for: str | None = request.META.get("HTTP_X_FORWARDED_FOR")
+    forwarded_for: str | None = request.headers.get("x-forwarded-for")
     if num_proxies <= 0 or forwarded_for is None:
         return remote_addr
     entries = forwarded_for.split(",")
