@@ -166,6 +166,18 @@ def test_saving_only_the_password_changes_the_security_stamp_too(users, sent):
     assert sent == [("owner", CHANGED)]
 
 
+def test_a_copy_of_the_user_saved_after_a_revocation_brings_nothing_back(client_for):
+    stale = owner()  # e.g. an admin form opened before the user logged out everywhere
+    browser = browser_session()
+    stale.first_name = "Olive"
+
+    owner().revoke_credentials()
+    stale.save()
+
+    assert owner().first_name == "Olive"
+    assert not logged_in(browser)
+
+
 def test_deactivating_a_user_signals_once(users, sent):
     user = owner()
     user.is_active = False

@@ -12,13 +12,14 @@ from typing import Any, cast
 
 import pytest
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.models import Note
 from api.pagination import BoundedCursorPagination
+from tests.concurrency import backends_waiting_for_a_lock, on_a_connection_of_its_own
 from tests.conftest import PASSWORD
 from users.models import User
 
@@ -100,35 +101,6 @@ def test_the_quota_counts_the_requesters_own_notes_and_a_deleted_one_makes_room(
     again = client.post(reverse("note-list"), {"title": "Fourth, again"}, format="json")
 
     assert [third.status_code, fourth.status_code, again.status_code] == [201, 403, 201]
-
-
-def on_a_connection_of_its_own(work: Callable[[], object]) -> threading.Thread:
-    """``work`` in a thread, on the thread's own database connection, closed when it ends.
-
-    The test's own connection is inside a transaction that is rolled back at the end; a
-    thread's connection sees only what is committed, as another worker's would.
-    """
-
-    def run() -> None:
-        try:
-            work()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
-def backends_waiting_for_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh figures inside a transaction
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        (waiting,) = cursor.fetchone()
-    return int(waiting)
 
 
 @override_settings(NOTES_PER_USER=1)

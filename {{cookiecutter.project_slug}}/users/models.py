@@ -56,8 +56,10 @@ class User(AbstractUser):
 
     def revoke_credentials(self, reason: RevocationReason = RevocationReason.LOGOUT_ALL) -> None:
         """End every session and token of the user, everywhere (log out everywhere)."""
+        # Written on its own, never by save(): a copy of this user loaded before, saved after,
+        # must not bring the old stamp, and the sessions bound to it, back.
         self.security_stamp = new_security_stamp()
-        super().save(update_fields=["security_stamp"])
+        type(self).objects.filter(pk=self.pk).update(security_stamp=self.security_stamp)
         credentials_revoked.send(sender=type(self), user=self, reason=reason)
 
     def revocation_due(self) -> RevocationReason | None:
@@ -79,14 +81,21 @@ class User(AbstractUser):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         reason = self.revocation_due()
-        if reason is not None:
-            self.security_stamp = new_security_stamp()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "security_stamp"}
+        if not self._state.adding:
+            # Only revoke_credentials() writes the stamp (see there).
+            fields = kwargs.get("update_fields")
+            if fields is None:  # what save() writes by itself: the fields that were loaded
+                deferred = self.get_deferred_fields()
+                fields = [
+                    field.name
+                    for field in self._meta.concrete_fields
+                    if not field.primary_key and field.attname not in deferred
+                ]
+            kwargs["update_fields"] = [name for name in fields if name != "security_stamp"]
         super().save(*args, **kwargs)
         self._password_changed = False
         if reason is not None:
-            credentials_revoked.send(sender=type(self), user=self, reason=reason)
+            self.revoke_credentials(reason)
 
     # Sessions: Django keeps an HMAC of the password in each session and ends the sessions
     # whose HMAC no longer matches. Here the HMAC covers the security stamp as well.

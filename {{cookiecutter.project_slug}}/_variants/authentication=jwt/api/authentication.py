@@ -13,13 +13,16 @@ everywhere, a password change or deactivation changes the stamp and ends every t
 once, access tokens included, at no cost (the user is loaded for each request anyway).
 
 The database keeps each refresh token's id, chain and SHA-256, never the token itself:
-``OutstandingToken.token`` holds ``chain=<id> sha256=<hex>``.
+``OutstandingToken.token`` holds ``chain=<id> sha256=<hex>``. Using a token and ending its
+chain take a lock on the chain (``lock_chain``), so two requests racing with one token, or a
+logout racing with a refresh, cannot leave a successor alive.
 """
 
 import hashlib
 import uuid
 from typing import Self, cast
 
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework_simplejwt import authentication, tokens
@@ -33,6 +36,17 @@ from users.models import User
 
 CHAIN_CLAIM = "chain"
 STAMP_CLAIM = "stamp"
+
+
+def lock_chain(chain: str | None) -> None:
+    """Until the transaction ends, no other request uses or ends a token of ``chain``.
+
+    A PostgreSQL advisory lock on the chain: an ending then sees every successor that a
+    refresh under way saves, and a refresh that waited for an ending finds its token ended.
+    """
+    key = int(hashlib.sha256(str(chain).encode()).hexdigest()[:15], 16)  # fits a bigint
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def stamp_of(user: User) -> str:
@@ -100,18 +114,28 @@ class RefreshToken(tokens.RefreshToken):
         """Ends this token: (the blacklist entry, whether this call made it)."""
         return BlacklistedToken.objects.get_or_create(token=self.outstand())
 
+    def use(self) -> Self | None:
+        """Ends this token and returns its successor; None when another request used it
+        first (the caller then ends the chain: a reuse)."""
+        with transaction.atomic():
+            lock_chain(self.get(CHAIN_CLAIM))
+            _, first_use = self.blacklist()
+            return self.rotated() if first_use else None
+
     def check_blacklist(self) -> None:
         if BlacklistedToken.objects.filter(token__jti=self[api_settings.JTI_CLAIM]).exists():
             raise ReusedToken(self)
 
     def end_chain(self) -> None:
         """Ends every token of this token's chain."""
-        end_refresh_tokens(
-            OutstandingToken.objects.filter(
-                user_id=self.get(api_settings.USER_ID_CLAIM),
-                token__startswith=f"{CHAIN_CLAIM}={self.get(CHAIN_CLAIM)} ",
+        with transaction.atomic():
+            lock_chain(self.get(CHAIN_CLAIM))
+            end_refresh_tokens(
+                OutstandingToken.objects.filter(
+                    user_id=self.get(api_settings.USER_ID_CLAIM),
+                    token__startswith=f"{CHAIN_CLAIM}={self.get(CHAIN_CLAIM)} ",
+                )
             )
-        )
 
 
 def end_refresh_tokens(outstanding: "QuerySet[OutstandingToken]") -> None:

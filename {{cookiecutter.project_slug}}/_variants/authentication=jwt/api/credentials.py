@@ -114,11 +114,10 @@ class RefreshSerializer(serializers.Serializer):
         if api_settings.CHECK_REVOKE_TOKEN and issued_under != get_md5_hash_password(user.password):
             raise AuthenticationFailed("The user's password has been changed.", "password_changed")
         check_stamp(refresh, user)
-        _, first_use = refresh.blacklist()
-        if not first_use:  # another request used it a moment ago
+        successor = refresh.use()
+        if successor is None:  # another request used it a moment ago: a reuse
             refresh.end_chain()
-            raise AuthenticationFailed("Token is blacklisted", "token_not_valid")
-        successor = refresh.rotated()
+            raise ChainEnded
         return {"access": str(successor.access_token), "refresh": str(successor)}
 
 
@@ -175,12 +174,9 @@ class RefreshTokenPair(RefreshTokenView):
     serializer_class = RefreshSerializer
 
     def get_throttles(self) -> list[BaseThrottle]:
-        throttles = super().get_throttles()
-        if not throttles:  # throttling is off
-            return []
-        scoped = [throttle for throttle in throttles if isinstance(throttle, ScopedRateThrottle)]
-        others = [throttle for throttle in throttles if throttle not in scoped]
-        return [*others, RefreshChainThrottle()]
+        # With throttling on, the refresh rate per chain replaces every per-address rate: a
+        # refresh is anonymous, and the anonymous rate is counted per address.
+        return [RefreshChainThrottle()] if super().get_throttles() else []
 
     def post(self, request: Request) -> Response:
         serializer = self.serializer_class(data=request.data)

@@ -6,17 +6,21 @@ a valid one: always 401, never 500."""
 
 import base64
 import json
+import threading
+import time
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
 from django.urls import reverse
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from api.authentication import JWTAuthentication, RefreshToken
+from api.authentication import CHAIN_CLAIM, JWTAuthentication, RefreshToken, lock_chain
 from api.credentials import RefreshChainThrottle, RefreshTokenPair
+from tests.concurrency import backends_waiting_for_a_lock, on_a_connection_of_its_own
 from tests.conftest import PASSWORD
 from users.models import User
 
@@ -119,6 +123,47 @@ def test_a_refresh_token_works_once_even_for_two_requests_at_the_same_moment(use
 
     assert statuses == [200, 401]
     assert OutstandingToken.objects.filter(blacklistedtoken__isnull=True).count() == 0
+
+
+def test_a_refresh_racing_the_end_of_its_chain_waits_for_it_and_is_refused(users):
+    """A logout (or a detected reuse) ends a chain while a refresh of it is under way, on
+    another worker. The refresh waits for the chain's lock; once the ending is committed,
+    it finds its token ended. Without the lock, it could save a successor the ending missed.
+    """
+    tokens: dict[str, str] = {}
+    issue = on_a_connection_of_its_own(  # committed: the other connections see it
+        lambda: tokens.update(login=str(RefreshToken.for_user(users["owner"])))
+    )
+    issue.join(timeout=10)
+    holding, release = threading.Event(), threading.Event()
+    statuses: list[int] = []
+
+    def end_the_chain() -> None:
+        token = RefreshToken(tokens["login"])  # type: ignore[arg-type]
+        with transaction.atomic():
+            lock_chain(token[CHAIN_CLAIM])
+            holding.set()
+            release.wait(timeout=10)
+            token.end_chain()
+
+    ending = on_a_connection_of_its_own(end_the_chain)
+    try:
+        assert holding.wait(timeout=10)
+        refreshing = on_a_connection_of_its_own(
+            lambda: statuses.append(refresh(tokens["login"]).status_code)
+        )
+        deadline = time.monotonic() + 5
+        while backends_waiting_for_a_lock() < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        waited = backends_waiting_for_a_lock()
+    finally:
+        release.set()
+        ending.join(timeout=10)
+    refreshing.join(timeout=10)
+    on_a_connection_of_its_own(OutstandingToken.objects.all().delete).join(timeout=10)
+
+    assert waited == 1
+    assert statuses == [401]
 
 
 def test_a_chain_ends_when_its_login_expires_however_often_it_refreshes(users):

@@ -17,6 +17,7 @@ from django.urls import path
 from knox import views as knox
 from knox.models import AuthToken
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -45,8 +46,15 @@ class Login(JSONOnly, knox.LoginView):
     def post(self, request: Request, format: str | None = None) -> Response:
         serializer = self.serializer_class(data=request.data, context=self.get_context())
         serializer.is_valid(raise_exception=True)
-        request.user = serializer.validated_data["user"]
+        user: User = serializer.validated_data["user"]
+        request.user = user
         response: Response = super().post(request, format=format)  # knox: a new token
+        # The password check takes a while. Had the user's credentials been revoked since
+        # (another device logging out everywhere, a password change, deactivation), the
+        # revocation deleted the tokens before this one existed: it must not outlive it.
+        if not User.objects.filter(pk=user.pk, security_stamp=user.security_stamp).exists():
+            AuthToken.objects.filter(user=user).delete()
+            raise AuthenticationFailed("Your credentials were revoked while you logged in.")
         return response
 
 

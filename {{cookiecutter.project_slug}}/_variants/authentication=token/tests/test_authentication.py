@@ -15,6 +15,7 @@ from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.authentication import TokenAuthentication
+from api.credentials import TokenLoginSerializer
 from tests.conftest import PASSWORD
 from users.models import User
 
@@ -194,6 +195,24 @@ def test_deactivating_a_user_deletes_their_tokens(users):
     user.save()
 
     assert not AuthToken.objects.filter(user=user).exists()
+
+
+def test_a_login_whose_credentials_are_revoked_meanwhile_keeps_no_token(users, monkeypatch):
+    # Another device logs out everywhere between this login's password check and its token.
+    check_password = TokenLoginSerializer.validate
+
+    def check_then_revoke(self, attrs):
+        attrs = check_password(self, attrs)
+        User.objects.get(pk=attrs["user"].pk).revoke_credentials()
+        return attrs
+
+    monkeypatch.setattr(TokenLoginSerializer, "validate", check_then_revoke)
+
+    response = log_in()
+
+    assert response.status_code == 403  # no challenge to answer: this view reads no token
+    assert "revoked" in response.json()["detail"]
+    assert not AuthToken.objects.filter(user__username="owner").exists()
 
 
 def test_a_login_starts_no_session_and_sets_no_cookie(users):
