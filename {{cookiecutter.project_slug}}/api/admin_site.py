@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 
 class LockoutPasswordChangeForm(AdminPasswordChangeForm):
@@ -58,4 +59,7 @@ class AdminSite(admin.AdminSite):
         }
         if self.password_change_template is not None:
             options["template_name"] = self.password_change_template
-        return cast(TemplateResponse, LockoutPasswordChangeView.as_view(**options)(request))
+        # never_cache: the form and its answers are for this user only (Django's admin
+        # wraps its views to be cacheable).
+        view = never_cache(LockoutPasswordChangeView.as_view(**options))
+        return cast(TemplateResponse, view(request))

@@ -65,9 +65,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    # The cool-off runs from the failure that started the lockout, so this is the most.
     return (
         "Too many failed login attempts for this username from your address. "
-        f"Try again in {minutes} minutes."
+        f"Try again in at most {minutes} minutes."
     )
 
 

@@ -14,7 +14,7 @@ abandoned at the deadline. A connection that fails or times out is closed, never
 """
 
 import math
-import select
+import selectors
 import threading
 import time
 from typing import Any
@@ -27,6 +27,8 @@ from psycopg import Error as PsycopgError
 
 # The query /api/health/ runs: the database answers, and it has been migrated.
 HEALTH_QUERY = b"SELECT 1 FROM django_migrations LIMIT 1"
+# libpq's shortest connect_timeout, in seconds: it treats 1 as 2.
+MIN_CONNECT_TIMEOUT = 2
 
 
 def query_answers(pgconn: pq.abc.PGconn, deadline: float) -> bool:
@@ -37,16 +39,20 @@ def query_answers(pgconn: pq.abc.PGconn, deadline: float) -> bool:
     """
     pgconn.send_query(HEALTH_QUERY)
     answered = False
-    while True:
-        while pgconn.is_busy():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([pgconn.socket], [], [], remaining)[0]:
-                return False
-            pgconn.consume_input()
-        result = pgconn.get_result()
-        if result is None:
-            return answered
-        answered = result.status == pq.ExecStatus.TUPLES_OK
+    # A selector, not select.select(): that one refuses descriptors past 1023, which a
+    # threaded worker with many connections open reaches.
+    with selectors.DefaultSelector() as selector:
+        selector.register(pgconn.socket, selectors.EVENT_READ)
+        while True:
+            while pgconn.is_busy():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
+                    return False
+                pgconn.consume_input()
+            result = pgconn.get_result()
+            if result is None:
+                return answered
+            answered = result.status == pq.ExecStatus.TUPLES_OK
 
 
 class DatabaseProbe:
@@ -90,7 +96,10 @@ class DatabaseProbe:
         reused = self.connection is not None
         if self.attempt(deadline):
             return True
-        return reused and time.monotonic() < deadline and self.attempt(deadline)
+        # A new connection waits at least libpq's minimum connect_timeout: retry only if
+        # that still ends before the deadline.
+        time_left = deadline - time.monotonic()
+        return reused and time_left >= MIN_CONNECT_TIMEOUT and self.attempt(deadline)
 
     def attempt(self, deadline: float) -> bool:
         try:
@@ -106,7 +115,7 @@ class DatabaseProbe:
     def connect(self, timeout: float) -> Connection[Any]:
         """A new connection to the default database, given up after about ``timeout`` seconds."""
         params = connection.get_connection_params()
-        params["connect_timeout"] = max(2, math.ceil(timeout))  # libpq's minimum is 2 s
+        params["connect_timeout"] = max(MIN_CONNECT_TIMEOUT, math.ceil(timeout))
         with connection.wrap_database_errors:
             probe: Connection[Any] = connection.get_new_connection(params)
         return probe

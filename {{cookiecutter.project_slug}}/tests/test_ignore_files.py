@@ -13,28 +13,38 @@ import pytest
 PROJECT = Path(__file__).resolve().parent.parent
 IGNORE_FILES = [name for name in (".gitignore", ".dockerignore") if (PROJECT / name).exists()]
 SECRETS = [".env", ".env.local", ".env.production", ".env.prod.bak", ".envrc"]
+# Where else a deployment keeps one: a folder's own .env is as secret as the root's.
+NESTED_SECRETS = ["config/.env", "deploy/.env.production"]
 
 
-def ignored(name: str, rules: list[str]) -> bool:
-    """Whether a file called ``name``, at the project's root, is ignored by ``rules``.
+def matches(path: str, rule: str, ignore_file: str) -> bool:
+    """Whether ``rule`` matches ``path`` (relative to the project, "/"-separated).
 
-    As git and Docker read them, for names at the root: the last rule that matches decides,
-    and a rule starting with "!" takes a name back in.
+    git matches a rule without a slash against the name at any depth; Docker matches every
+    rule against the whole path, a leading "**/" standing for any number of folders.
     """
+    rule = rule.removeprefix("/")
+    if ignore_file == ".gitignore" and "/" not in rule:
+        return fnmatchcase(path.rsplit("/", 1)[-1], rule)
+    if rule.startswith("**/"):
+        parts = path.split("/")
+        tail = rule.removeprefix("**/")
+        return any(fnmatchcase("/".join(parts[i:]), tail) for i in range(len(parts)))
+    return fnmatchcase(path, rule)
+
+
+def ignored(path: str, ignore_file: str) -> bool:
+    """Whether ``ignore_file`` ignores ``path``: the last rule that matches decides, and a
+    rule starting with "!" takes a path back in."""
     verdict = False
-    for rule in (line.strip() for line in rules):
-        if not rule or rule.startswith("#"):
-            continue
-        pattern = rule.removeprefix("!").removeprefix("/").removeprefix("**/")
-        if fnmatchcase(name, pattern):
+    for rule in (line.strip() for line in (PROJECT / ignore_file).read_text().splitlines()):
+        if rule and not rule.startswith("#") and matches(path, rule.removeprefix("!"), ignore_file):
             verdict = not rule.startswith("!")
     return verdict
 
 
 @pytest.mark.parametrize("ignore_file", IGNORE_FILES)
 def test_every_env_file_is_ignored_but_the_example(ignore_file):
-    rules = (PROJECT / ignore_file).read_text().splitlines()
-
-    assert [name for name in SECRETS if not ignored(name, rules)] == []
-    assert not ignored(".env.example", rules)
+    assert [path for path in SECRETS + NESTED_SECRETS if not ignored(path, ignore_file)] == []
+    assert not ignored(".env.example", ignore_file)
     assert (PROJECT / ".env.example").exists()

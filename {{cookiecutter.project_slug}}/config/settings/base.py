@@ -251,16 +251,15 @@ PUBLIC_ENDPOINTS = [
 # SIMPLE JWT
 # ------------------------------------------------------------------------------
 # https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
-# Access tokens are checked by signature alone, so they are short-lived. A refresh token
-# works once (the new pair replaces it; a reused one is refused) and api/credentials.py
-# blacklists all of a user's refresh tokens when the password changes. CHECK_REVOKE_TOKEN
-# puts a hash of the password into each token: access tokens issued before a password
-# change are refused too.
+# Access tokens are short-lived. A login starts a refresh chain that ends JWT_REFRESH_DAYS
+# later however often it refreshes; each refresh token works once, and a reused one ends its
+# chain (api/authentication.py and api/credentials.py do the refreshing, not simplejwt's
+# views). Every token carries a digest of the user's security stamp, and CHECK_REVOKE_TOKEN
+# a hash of the password hash, so a changed password ends tokens even when it was written
+# behind User.save()'s back.
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=5)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=1)),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
     "CHECK_REVOKE_TOKEN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
 }

@@ -11,6 +11,7 @@ client could keep a core busy by trying a new username each time; the lockouts c
 username.
 """
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -23,25 +24,23 @@ from rest_framework.request import Request
 from api.security import client_ip
 
 
-class AnonRateThrottle(throttling.AnonRateThrottle):
+class ClientAddress(throttling.BaseThrottle):
+    """A throttle that tells clients apart by api.security.client_ip."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request)
+
+
+class AnonRateThrottle(ClientAddress, throttling.AnonRateThrottle):
     """The "anon" rate per client address."""
 
-    def get_ident(self, request: Request) -> str:
-        return client_ip(request)
 
-
-class UserRateThrottle(throttling.UserRateThrottle):
+class UserRateThrottle(ClientAddress, throttling.UserRateThrottle):
     """The "user" rate per user; per client address before login."""
 
-    def get_ident(self, request: Request) -> str:
-        return client_ip(request)
 
-
-class ScopedRateThrottle(throttling.ScopedRateThrottle):
+class ScopedRateThrottle(ClientAddress, throttling.ScopedRateThrottle):
     """The rate of the view's ``throttle_scope``, per user or else per client address."""
-
-    def get_ident(self, request: Request) -> str:
-        return client_ip(request)
 
 
 class LoginForm:
@@ -62,7 +61,7 @@ class LoginFormThrottleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method == "POST" and request.path in self.password_forms():
+        if request.method == "POST" and request.path in password_forms():
             throttle = ScopedRateThrottle()
             # Django's request and a stand-in view: the stubs ask for DRF's, but the throttle
             # reads only the request's .user and .META and the view's throttle_scope.
@@ -77,10 +76,10 @@ class LoginFormThrottleMiddleware:
                 return response
         return self.get_response(request)
 
-    @staticmethod
-    def password_forms() -> set[str]:
-        return {
-            reverse("rest_framework:login"),
-            reverse("admin:login"),
-            reverse("admin:password_change"),
-        }
+
+@functools.cache
+def password_forms() -> frozenset[str]:
+    """The paths of the forms that check a password (the URLconf does not change)."""
+    return frozenset(
+        reverse(name) for name in ("rest_framework:login", "admin:login", "admin:password_change")
+    )
