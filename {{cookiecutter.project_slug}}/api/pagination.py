@@ -44,6 +44,40 @@ class BoundedCursorPagination(CursorPagination):
     )
     page_size_query_description = f"Items per page, at most {max_page_size}."
 
+    # The path of the list whose response schema is being written: the OpenAPI schema class
+    # (api/openapi.py, with drf-spectacular) sets it, so that example links use it.
+    schema_path = "/api/notes/"
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """The page as the OpenAPI schema shows it: how to walk the list, and example links
+        that are links this list really gives (DRF's point at another path)."""
+        self.base_url = f"https://api.example.org{self.schema_path}"
+        position = "2026-01-31 12:00:00.000000+00:00"
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "description": (
+                "One page of the list, newest first. To get every item, request the list, "
+                "then GET each page's `next` link as it is, until `next` is null. `previous` "
+                "goes back a page (null on the first). Links stay valid while items are "
+                "added or deleted; there is no total and no page number."
+            ),
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {
+                    **link,
+                    "description": "The following page, or null on the last.",
+                    "example": self.encode_cursor(Cursor(0, False, position)),  # type: ignore[arg-type]
+                },
+                "previous": {
+                    **link,
+                    "description": "The page before, or null on the first.",
+                    "example": self.encode_cursor(Cursor(0, True, position)),  # type: ignore[arg-type]
+                },
+                "results": schema,
+            },
+        }
+
     def paginate_queryset(
         self,
         queryset: QuerySet[Any, Any] | Sequence[Any],

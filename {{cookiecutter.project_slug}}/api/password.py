@@ -78,8 +78,10 @@ class LoginSerializer(serializers.Serializer):
 
 
 class PasswordChangeSerializer(serializers.Serializer):
-    """In: the requester's current password and the new one, which must pass
-    ``AUTH_PASSWORD_VALIDATORS``."""
+    """Your current password and the new one. The new one must be long enough, not too
+    common, not all digits and not too like your username: a 400 says what it fails."""
+
+    # The rules are AUTH_PASSWORD_VALIDATORS (settings/base.py).
 
     old_password = password_field()
     new_password = password_field()

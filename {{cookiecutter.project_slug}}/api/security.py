@@ -14,6 +14,8 @@ from django.http.response import HttpResponseBase
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from api.exceptions import error_response
+
 # Every header, cookie included. gunicorn refuses longer header lines itself (8190 bytes);
 # this holds under any server, runserver and the test client included.
 MAX_HEADER_BYTES = 8192
@@ -57,8 +59,9 @@ def ip_address_or_none(value: str) -> str | None:
     return str(address)
 
 
-def refuse(status: int, detail: str) -> JsonResponse:
-    return JsonResponse({"detail": detail}, status=status)
+def refuse(status: int, detail: str, code: str = "bad_request") -> JsonResponse:
+    """The answer to a request turned away here, in the API's error shape on every path."""
+    return error_response(status, detail, code)
 
 
 class RequestLimitsMiddleware:
@@ -86,5 +89,5 @@ class RequestLimitsMiddleware:
             return refuse(400, "Content-Length must be a number.")
         if declared > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-            return refuse(413, f"Request bodies are limited to {limit} bytes.")
+            return refuse(413, f"Request bodies are limited to {limit} bytes.", "request_too_large")
         return self.get_response(request)

@@ -8,13 +8,15 @@ from users.models import User
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    """A note as the API shows it. ``owner`` is read-only: the view sets it to the requester.
+    """A short text and its title. ``owner`` is whoever created it; clients cannot set it.
+    ``body`` has a length limit (a longer one is a 400 that names it)."""
 
-    ``body`` holds at most ``NOTE_BODY_MAX_LENGTH`` characters (a 400 names the limit), so
-    that a page of notes stays a few MB however its notes were written (SECURITY.md, API4).
-    """
+    # The body's limit is NOTE_BODY_MAX_LENGTH, so that a page of notes stays a few MB
+    # however its notes were written (SECURITY.md, API4).
 
-    owner = serializers.ReadOnlyField(source="owner.username")
+    owner = serializers.ReadOnlyField(
+        source="owner.username", help_text="The username of the user who created the note."
+    )
 
     class Meta:
         model = Note
@@ -31,6 +33,10 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
+    """The requester's account."""
+
     class Meta:
         model = User
         fields = ["id", "username", "tier"]
+        # Not Django's "Required. 150 characters or fewer...": this is output, not a form.
+        extra_kwargs = {"username": {"help_text": "The name you log in with."}}

@@ -61,14 +61,14 @@ def api_root(request: Request) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])  # whatever the global policy, "who am I" needs a login
 def me(request: Request) -> Response:
-    """The requester's id, username and tier."""
+    """Your own account, as the credential sent identifies it: id, username and tier."""
     return Response(MeSerializer(request.user).data)
 
 
 @api_view(["GET"])
 @permission_classes([IsVIP])
 def vip(request: Request) -> Response:
-    """A VIP-only resource; other users get 403 with IsVIP.message."""
+    """A welcome for members on the VIP tier; any other user gets 403."""
     return Response({"detail": f"Welcome, {request.user.username}: you are a VIP member."})
 
 
@@ -89,6 +89,8 @@ class NotePolicyMixin(generics.GenericAPIView[Note]):
 class NoteQuotaReached(PermissionDenied):
     """403 for a create past ``NOTES_PER_USER``, saying what the quota is and what to do."""
 
+    default_code = "quota_exceeded"
+
     def __init__(self, quota: int) -> None:
         super().__init__(
             f"You have reached the limit of {quota} notes per user. "
@@ -97,7 +99,11 @@ class NoteQuotaReached(PermissionDenied):
 
 
 class NoteList(NotePolicyMixin, generics.ListCreateAPIView[Note]):
-    """List the notes you may see; create a note owned by you, up to NOTES_PER_USER of them."""
+    """List the notes you may see, newest first, a page at a time; or create a note, owned
+    by you. Each user may own a limited number of notes: past it, a create is a 403 that
+    says the limit."""
+
+    # The limit is settings.NOTES_PER_USER, enforced in perform_create().
 
     def perform_create(self, serializer: serializers.BaseSerializer[Note]) -> None:
         owner = cast(User, self.request.user)  # every global policy needs a login to create
@@ -114,4 +120,8 @@ class NoteList(NotePolicyMixin, generics.ListCreateAPIView[Note]):
 
 
 class NoteDetail(NotePolicyMixin, generics.RetrieveUpdateDestroyAPIView[Note]):
-    """Read, replace, update or delete one note; get_object() runs the object rule."""
+    """One note, by id: read it, replace it (PUT), change some of its fields (PATCH) or
+    delete it. Which notes you may read and change is the service's policy, named below;
+    a note you may not see is a 404, as if it did not exist."""
+
+    # get_object() runs the object rule (NOTE_OBJECT_RULE) after the queryset's filter.

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 # Under /api/ these answer JSON like the API's own errors (api/errors.py).
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
 handler404 = "api.errors.not_found"
 handler500 = "api.errors.server_error"
 

@@ -1,12 +1,15 @@
-"""The project's routes plus a few that fail on purpose, for tests/test_hostile_input.py."""
+"""The project's routes plus a few that fail on purpose, for tests/test_hostile_input.py
+and tests/test_error_shape.py."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_protect
 from rest_framework.decorators import api_view, permission_classes
 
-from config.urls import handler404, handler500  # noqa: F401 -- Django reads them from here
+# Django reads the error handlers from the root URLconf: this one, in these tests.
+from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
 
 
 def broken(request):
@@ -24,6 +27,10 @@ def form(request):
     return HttpResponse("posted")
 
 
+def forbidden(request):
+    raise PermissionDenied  # a Django view's refusal: DRF's views answer their own
+
+
 urlpatterns = [
     path("", include("config.urls")),
     path("api/broken/", broken),
@@ -32,4 +39,6 @@ urlpatterns = [
     path("database-down/", database_down),
     path("api/form/", form),
     path("form/", form),
+    path("api/forbidden/", forbidden),
+    path("forbidden/", forbidden),
 ]

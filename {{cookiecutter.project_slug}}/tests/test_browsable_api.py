@@ -33,6 +33,15 @@ def test_a_404_page_offers_no_delete_button_or_form(users):
     assert 'id="put-object-form"' not in response.content.decode()
 
 
+def test_a_form_that_fails_validation_comes_back_with_what_was_posted(users):
+    form = {"title": "", "body": "Kept as typed"}
+
+    response = logged_in("owner").post(reverse("note-list"), form, headers=HTML)
+
+    assert response.status_code == 400
+    assert "Kept as typed" in response.content.decode()  # in the form, not the JSON errors
+
+
 def test_a_long_response_is_cut_short_and_says_where_the_rest_is(users, note, monkeypatch):
     monkeypatch.setattr(renderers, "SHOWN_CHARACTERS", 100)  # the note's body is past it
 

@@ -81,7 +81,7 @@ def test_a_username_longer_than_any_user_can_have_is_a_400(db):
     response = APIClient().post(reverse(CREDENTIALS_ROUTE), body, format="json")
 
     assert response.status_code == 400
-    assert set(response.json()) == {"username"}
+    assert set(response.json()["fields"]) == {"username"}
 
 
 def test_the_password_changes_with_the_right_old_password(client_for):
@@ -107,7 +107,7 @@ def test_a_wrong_old_password_is_a_400_and_changes_nothing(client_for):
     response = change_password(client_for("owner"), old="not-my-password")
 
     assert response.status_code == 400
-    assert set(response.json()) == {"old_password"}
+    assert response.json()["fields"] == {"old_password": ["Wrong password."]}
     assert owner().check_password(PASSWORD)
 
 
@@ -116,7 +116,7 @@ def test_a_new_password_the_validators_refuse_is_a_400(client_for, weak):
     response = change_password(client_for("owner"), new=weak)
 
     assert response.status_code == 400
-    assert set(response.json()) == {"new_password"}
+    assert set(response.json()["fields"]) == {"new_password"}
     assert owner().check_password(PASSWORD)
 
 

@@ -15,7 +15,7 @@ def test_vip_endpoint_explains_why_a_standard_user_is_refused(client_for):
     response = client_for("owner").get(reverse("vip"))
 
     assert response.status_code == 403
-    assert response.json() == {"detail": IsVIP.message}
+    assert response.json() == {"detail": IsVIP.message, "code": "permission_denied"}
 
 
 def test_vip_endpoint_welcomes_a_vip(client_for):

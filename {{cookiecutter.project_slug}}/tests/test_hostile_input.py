@@ -10,8 +10,11 @@ from tests.auth import CREDENTIALS_ROUTE
 DEEPLY_NESTED_JSON = "[" * 100_000 + "]" * 100_000
 
 
-def is_json_detail(response) -> bool:
-    return response["Content-Type"] == "application/json" and "detail" in response.json()
+def is_json_error(response, code: str) -> bool:
+    """The API's error shape (api/exceptions.py) with ``code``; tests/test_error_shape.py
+    checks the rest of it."""
+    is_json = response["Content-Type"] == "application/json"
+    return is_json and bool(response.json()["code"] == code)
 
 
 def test_deeply_nested_json_is_a_400_for_anonymous_clients(db):
@@ -21,6 +24,7 @@ def test_deeply_nested_json_is_a_400_for_anonymous_clients(db):
 
     assert response.status_code == 400
     assert "nested too deeply" in response.json()["detail"]
+    assert response.json()["code"] == "parse_error"
 
 
 def test_deeply_nested_json_is_a_400_for_logged_in_clients(client_for):
@@ -39,7 +43,7 @@ def test_a_nul_byte_in_the_session_cookie_is_a_400(db, route):
     response = client.get(reverse(route))
 
     assert response.status_code == 400
-    assert is_json_detail(response)
+    assert is_json_error(response, "bad_request")
 
 
 def test_a_nul_byte_in_a_header_is_a_400(db):
@@ -63,6 +67,7 @@ def test_a_body_over_the_limit_is_a_413_before_anything_reads_it(client_for):
 
     assert response.status_code == 413
     assert "1024 bytes" in response.json()["detail"]
+    assert response.json()["code"] == "request_too_large"
 
 
 def test_a_content_length_that_is_not_a_number_is_a_400(db):
@@ -71,14 +76,14 @@ def test_a_content_length_that_is_not_a_number_is_a_400(db):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "Content-Length must be a number."}
+    assert response.json() == {"detail": "Content-Length must be a number.", "code": "bad_request"}
 
 
 def test_an_unknown_api_path_is_a_json_404(db):
     response = Client().get("/api/no-such-thing/")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_an_unknown_path_outside_the_api_keeps_the_html_404(db):
@@ -97,6 +102,7 @@ def test_a_csrf_failure_is_json_under_api_and_html_elsewhere(db):
 
     assert api.status_code == 403
     assert api.json()["detail"].startswith("CSRF Failed")
+    assert api.json()["code"] == "csrf_failed"
     assert page.status_code == 403
     assert page["Content-Type"].startswith("text/html")
 
@@ -109,21 +115,27 @@ def test_a_session_write_without_the_csrf_token_is_a_json_403(users):
 
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+    assert response.json()["code"] == "csrf_failed"
 
 
 @override_settings(ROOT_URLCONF="tests.error_urls")
 @pytest.mark.parametrize(
-    ("path", "status", "detail"),
+    ("path", "status", "detail", "code"),
     [
-        ("/api/broken/", 500, "Server error."),
-        ("/api/database-down/", 503, "The service is temporarily unavailable."),
+        ("/api/broken/", 500, "Server error.", "server_error"),
+        (
+            "/api/database-down/",
+            503,
+            "The service is temporarily unavailable.",
+            "service_unavailable",
+        ),
     ],
 )
-def test_server_errors_under_api_are_json(db, path, status, detail):
+def test_server_errors_under_api_are_json(db, path, status, detail, code):
     response = Client(raise_request_exception=False).get(path)
 
     assert response.status_code == status
-    assert response.json() == {"detail": detail}
+    assert response.json() == {"detail": detail, "code": code}
 
 
 @override_settings(ROOT_URLCONF="tests.error_urls")

@@ -1,7 +1,7 @@
 """Whatever a client puts in the query string gets a 4xx at worst, never a 5xx.
 
 A pagination cursor is meant to be copied from a ``next`` or ``previous`` link; a crafted one
-is a 404 ``{"detail": "Invalid cursor"}`` (api/pagination.py). And no query parameter, known
+is a 404 "Invalid cursor" (code ``not_found``) (api/pagination.py). And no query parameter, known
 to a route or not, makes any route of the project fail.
 """
 
@@ -71,7 +71,7 @@ def test_a_crafted_cursor_is_a_404_invalid_cursor(subtests, client_for, note, cr
                 assert response.status_code == ANONYMOUS_LIST_STATUS  # the policy answers first
             else:
                 assert response.status_code == 404
-                assert response.json() == {"detail": "Invalid cursor"}
+                assert response.json() == {"detail": "Invalid cursor", "code": "not_found"}
 
 
 @pytest.mark.parametrize("odd", ODD_BUT_VALID_CURSORS.values(), ids=ODD_BUT_VALID_CURSORS)

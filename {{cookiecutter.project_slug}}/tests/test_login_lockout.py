@@ -51,6 +51,7 @@ def test_the_credential_endpoint_locks_a_username_after_the_limit(users):
     assert statuses[-1] == 429
     assert right_password.status_code == 429
     assert LOCKED_OUT in right_password.json()["detail"]
+    assert right_password.json()["code"] == "locked_out"
     assert int(right_password["Retry-After"]) > 0
 
 

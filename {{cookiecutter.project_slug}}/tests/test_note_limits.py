@@ -44,7 +44,12 @@ def test_a_body_of_the_maximum_length_is_accepted_and_one_character_more_is_a_40
 
     assert at_the_limit.status_code in (200, 201)
     assert over_it.status_code == 400
-    assert over_it.json() == {"body": [f"Ensure this field has no more than {limit} characters."]}
+    message = f"Ensure this field has no more than {limit} characters."
+    assert over_it.json() == {
+        "detail": f"body: {message}",
+        "code": "invalid",
+        "fields": {"body": [message]},
+    }
 
 
 @override_settings(NOTE_BODY_MAX_LENGTH=50)
@@ -53,7 +58,7 @@ def test_the_body_limit_is_read_when_a_note_is_validated(client_for):
     response = client_for("owner").post(reverse("note-list"), a_body(51), format="json")
 
     assert response.status_code == 400
-    assert "no more than 50 characters" in response.json()["body"][0]
+    assert "no more than 50 characters" in response.json()["fields"]["body"][0]
 
 
 @override_settings(NOTE_BODY_MAX_LENGTH=50)
@@ -84,7 +89,8 @@ def test_a_create_past_the_quota_is_a_403_that_says_why_and_creates_nothing(clie
     assert response.status_code == 403
     assert response.json() == {
         "detail": "You have reached the limit of 3 notes per user. "
-        "Delete notes you no longer need to make room for new ones."
+        "Delete notes you no longer need to make room for new ones.",
+        "code": "quota_exceeded",
     }
     assert Note.objects.filter(owner=users["owner"]).count() == 3
 

@@ -76,6 +76,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
+    # First: with DEBUG on, errors under /api/ are JSON too, wherever they were raised.
+    "api.errors.DebugErrorsMiddleware",
     "api.security.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "api.headers.SecurityHeadersMiddleware",
@@ -192,6 +194,7 @@ REST_FRAMEWORK = {
     # and lockouts key on the connecting address, and the header is ignored.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedCursorPagination",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "PAGE_SIZE": 20,
 {%- if cookiecutter.throttling == "yes" %}
     # https://www.django-rest-framework.org/api-guide/throttling/
@@ -297,6 +300,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {
         "persistAuthorization": env.bool("SWAGGER_PERSIST_AUTHORIZATION", default=False),
     },
+    # https://drf-spectacular.readthedocs.io/en/latest/settings.html (PARSER_WHITELIST)
+    # Request bodies are documented as JSON only. The form and multipart parsers stay in
+    # REST_FRAMEWORK for the browsable API's forms, but a schema offering three media types
+    # with one body made generated clients send multipart (and openapi-python-client write
+    # a union it could not import).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # No "default" tag: every operation names its own (api/schema.py). One error shape, the
+    # Error component (api/openapi.py), is what every error response refers to.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.openapi.describe_authentication",

@@ -4,14 +4,16 @@ Swagger UI (/api/docs/) and Redoc (/api/redoc/) load from the project's static f
 (drf-spectacular-sidecar), so they work with no network under the site's
 Content-Security-Policy (settings/base.py): no script from elsewhere, none inline.
 
-Function views have no serializer_class, so their responses are declared here. The schema
-class (api/openapi.py) adds each operation's permission classes to its description.
+Here each operation gets its name (operationId: what generated clients call their
+functions), a one-line summary and a tag; function views, which have no serializer_class,
+get their responses. The schema class (api/openapi.py) derives the rest from the views:
+error responses, security, the permission classes in each description.
 
 https://drf-spectacular.readthedocs.io/en/latest/customization.html
 """
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import inline_serializer
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -20,6 +22,7 @@ from drf_spectacular.views import (
 from rest_framework import serializers
 
 from api import credentials_schema, views  # noqa: F401 -- credentials_schema: declarations
+from api.openapi import document
 from api.serializers import MeSerializer
 
 
@@ -34,20 +37,65 @@ class RedocView(SpectacularRedocView):
     template_name = "api/redoc.html"
 
 
-extend_schema(
-    responses=inline_serializer("Health", {"status": serializers.CharField()}),
-    description="200 when the database answers, 503 when it does not.",
-)(views.health)
-extend_schema(
-    responses={
-        200: {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}
+HEALTH = inline_serializer(
+    "Health",
+    {"status": serializers.ChoiceField(choices=["ok", "unavailable"])},
+)
+
+document(
+    views.health,
+    "service",
+    get={
+        "operation_id": "getHealth",
+        "summary": "Check that the service and its database answer",
+        "description": (
+            "200 `ok` when the database answers, 503 `unavailable` when it does not. "
+            "Each server process answers from its last check for a few seconds. "
+            "Needs no credential; one that is sent is ignored."
+        ),
+        "responses": {200: HEALTH, 503: HEALTH},
     },
-    description="Links to the main routes, by route name.",
-)(views.api_root)
-extend_schema(responses=MeSerializer)(views.me)
-extend_schema(
-    responses=inline_serializer("VipWelcome", {"detail": serializers.CharField()}),
-)(views.vip)
+)
+document(
+    views.api_root,
+    "service",
+    get={
+        "operation_id": "getApiRoot",
+        "summary": "List the API's main links",
+        "description": "Links to the API's main routes, by route name.",
+        "responses": {
+            200: {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}
+        },
+    },
+)
+document(
+    views.me,
+    "account",
+    get={"operation_id": "getMe", "summary": "Who am I", "responses": MeSerializer},
+)
+document(
+    views.vip,
+    "account",
+    get={
+        "operation_id": "getVip",
+        "summary": "A resource for VIP members only",
+        "responses": inline_serializer("VipWelcome", {"detail": serializers.CharField()}),
+    },
+)
+document(
+    views.NoteList,
+    "notes",
+    get=("listNotes", "List the notes you may see"),
+    post=("createNote", "Create a note"),
+)
+document(
+    views.NoteDetail,
+    "notes",
+    get=("getNote", "Read a note"),
+    put=("replaceNote", "Replace a note"),
+    patch=("updateNote", "Change some fields of a note"),
+    delete=("deleteNote", "Delete a note"),
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -4,14 +4,17 @@ POST ``{"username", "password"}`` to /api/auth/token/ and send the access token 
 ``Authorization: Bearer <access>`` (in the docs UI: Authorize, paste the access token).
 An access token lasts ``JWT_ACCESS_MINUTES``; before it runs out, POST ``{"refresh"}`` to
 /api/auth/token/refresh/ for a new pair. Each refresh token works once: the new pair
-replaces it, and presenting a replaced one again ends every token of that login (the
-chain, api/authentication.py). A chain ends ``JWT_REFRESH_DAYS`` after its login, however
-often it refreshes. POST ``{"refresh"}`` to /api/auth/logout/ to end a chain;
+replaces it, and presenting a replaced one again ends every token of that login (its
+chain). A chain ends ``JWT_REFRESH_DAYS`` after its login, however often it refreshes.
+POST ``{"refresh"}`` to /api/auth/logout/ to end a chain;
 /api/auth/logout-all/ logs the user out everywhere: every token and browser session. So does
 a password change (POST ``{"old_password", "new_password"}`` to /api/auth/password/, or by
 an administrator) and deactivating the account. Tokens are never read from the URL.
 Browsers can also log in at /api-auth/login/.
 """
+
+# The module docstring is also the OpenAPI schema's "Authentication" section: it speaks to
+# clients. Refresh chains are implemented in api/authentication.py.
 
 import contextlib
 from typing import Any
@@ -146,7 +149,12 @@ def chain_of(raw: object) -> str | None:
 
 
 class ObtainTokenPair(JSONOnly, TokenObtainPairView):
-    """POST {"username", "password"} -> {"access", "refresh"}. Public; "credentials" throttle."""
+    """Log in with a username and password: an access token, sent with every request as
+    ``Authorization: Bearer <access>``, and a refresh token that gets the next pair before the
+    access token runs out. Too many failed logins for a username from one address lock that
+    username out there for a while (429)."""
+
+    # Public; the "credentials" throttle scope, and django-axes' lockout (api/password.py).
 
     serializer_class = ObtainPairSerializer
     throttle_scope = "credentials"
@@ -168,7 +176,11 @@ class RefreshTokenView(JSONOnly, APIView):
 
 
 class RefreshTokenPair(RefreshTokenView):
-    """POST {"refresh"} -> {"access", "refresh"}. Public; "refresh" throttle, per chain."""
+    """Trade a refresh token for a new access and refresh token. Each refresh token works
+    once: presenting one again ends every token of its login (401), so keep only the newest.
+    Needs no access token: the refresh token is the credential."""
+
+    # Public; the "refresh" throttle scope, counted per refresh chain (RefreshChainThrottle).
 
     throttle_scope = "refresh"
     serializer_class = RefreshSerializer
@@ -197,8 +209,9 @@ class LogoutSerializer(serializers.Serializer):
 
 
 class Logout(RefreshTokenView):
-    """POST {"refresh"} -> 204: every token of that login stops working (its access tokens
-    last their few minutes). Public: the refresh token is the credential."""
+    """End one login: send its refresh token, and every refresh token of that login stops
+    working (its access tokens run out within minutes). Needs no access token: the refresh
+    token is the credential."""
 
     serializer_class = LogoutSerializer
 
@@ -208,13 +221,15 @@ class Logout(RefreshTokenView):
 
 
 class LogoutAll(LogoutEverywhereView):
-    """POST -> 204: every token of the requester, access and refresh, and every browser
-    session ends."""
+    """End every token (access and refresh) and browser session of your account, this one
+    included, on every device."""
 
 
 class PasswordChange(PasswordChangeView):
-    """POST {"old_password", "new_password"} -> 204, and every token of the requester,
-    access and refresh, stops working. Logged-in users; "credentials" throttle."""
+    """Change your password: send the current one and the new one. Every token of your
+    account, access and refresh, stops working: log in again with the new password."""
+
+    # Logged-in users; the "credentials" throttle scope and the login lockout, as a login.
 
 
 @receiver(credentials_revoked, dispatch_uid="api.credentials.end_refresh_tokens")

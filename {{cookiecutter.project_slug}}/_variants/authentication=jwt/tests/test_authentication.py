@@ -81,6 +81,7 @@ def test_wrong_password_gets_no_tokens(users):
 
     assert response.status_code == 401
     assert "access" not in response.json()
+    assert response.json()["code"] == "no_active_account"
 
 
 def test_a_refresh_token_gives_a_new_working_pair(users):
@@ -108,6 +109,7 @@ def test_a_refresh_token_works_once_and_its_reuse_ends_the_whole_chain(users):
 
     assert reused.status_code == 401
     assert "already used" in reused.json()["detail"]
+    assert reused.json()["code"] == "token_reused"
     assert refresh(second).status_code == 401
     assert refresh(elsewhere).status_code == 200
 
@@ -228,6 +230,18 @@ def test_a_refresh_token_is_not_an_access_token(users):
 
 def test_an_access_token_is_not_a_refresh_token(users):
     assert refresh(new_pair()["access"]).status_code == 401
+
+
+def test_a_refused_token_says_why_in_the_apis_error_shape(users):
+    # simplejwt's {"detail", "code", "messages"}: the messages (why each token class refused
+    # the token) follow the detail (api/exceptions.py).
+    response = using(new_pair()["refresh"]).get(reverse("me"))
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "detail": "Given token not valid for any token type: Token has wrong type",
+        "code": "token_not_valid",
+    }
 
 
 def test_a_token_in_the_url_is_not_accepted(users):

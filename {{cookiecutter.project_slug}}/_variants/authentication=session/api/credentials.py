@@ -38,7 +38,10 @@ class SessionLoginSerializer(LoginSerializer):
 
 @method_decorator(csrf_protect, name="post")
 class Login(JSONOnly, APIView):
-    """GET -> the CSRF token; POST {"username", "password"} -> session cookie. Throttled."""
+    """GET: the CSRF token to log in with. POST: log in with a username and password (and
+    that token in the ``X-CSRFToken`` header) to start a session."""
+
+    # Public; POST has the "credentials" throttle scope and django-axes' lockout.
 
     authentication_classes = []
     permission_classes = []
@@ -66,7 +69,7 @@ class Login(JSONOnly, APIView):
 
 
 class Logout(JSONOnly, APIView):
-    """POST -> 204: the session ends."""
+    """End this session."""
 
     permission_classes = [IsAuthenticated]
 
@@ -76,12 +79,14 @@ class Logout(JSONOnly, APIView):
 
 
 class LogoutAll(LogoutEverywhereView):
-    """POST -> 204: every session of the requester ends, on every device."""
+    """End every session of your account, this one included, on every device."""
 
 
 class PasswordChange(PasswordChangeView):
-    """POST {"old_password", "new_password"} -> 204, and every other session of the
-    requester ends; this one continues. Logged-in users; "credentials" throttle."""
+    """Change your password: send the current one and the new one. Every other session of
+    your account ends; this one goes on."""
+
+    # Logged-in users; the "credentials" throttle scope and the login lockout, as a login.
 
 
 urlpatterns = [

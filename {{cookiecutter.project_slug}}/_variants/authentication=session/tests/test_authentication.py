@@ -88,6 +88,7 @@ def test_writes_in_a_session_need_the_csrf_token(users):
 
     assert without.status_code == 403
     assert "CSRF" in without.json()["detail"]
+    assert without.json()["code"] == "csrf_failed"  # DRF's check, as Django's answers
     assert with_token.status_code == 201
 
 

@@ -36,8 +36,12 @@ class TokenLoginSerializer(LoginSerializer):
 
 
 class Login(JSONOnly, knox.LoginView):
-    """POST {"username", "password"} -> {"token", "expiry"}. Public; "credentials" throttle."""
+    """Log in with a username and password: a new token, and when it expires. Every login
+    issues a token of its own (one per device); send it as ``Authorization: Token <token>``.
+    Too many failed logins for a username from one address lock that username out there for
+    a while (429)."""
 
+    # Public; the "credentials" throttle scope, and django-axes' lockout (api/password.py).
     authentication_classes = []  # a stale Authorization header must not block getting a new token
     permission_classes = []
     throttle_scope = "credentials"  # knox keeps the default throttle classes (DRF's view did not)
@@ -59,19 +63,22 @@ class Login(JSONOnly, knox.LoginView):
 
 
 class Logout(JSONOnly, knox.LogoutView):
-    """POST -> 204: the token this request was made with stops working."""
+    """End the token this request was made with. Your other tokens and sessions go on."""
 
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsAuthenticated]
 
 
 class LogoutAll(LogoutEverywhereView):
-    """POST -> 204: every token and browser session of the requester ends."""
+    """End every token and browser session of your account, this one included, on every
+    device."""
 
 
 class PasswordChange(PasswordChangeView):
-    """POST {"old_password", "new_password"} -> 204, and every token of the requester,
-    this one included, stops working. Logged-in users; "credentials" throttle."""
+    """Change your password: send the current one and the new one. Every token of your
+    account stops working, this one included: log in again with the new password."""
+
+    # Logged-in users; the "credentials" throttle scope and the login lockout, as a login.
 
 
 @receiver(credentials_revoked, dispatch_uid="api.credentials.end_tokens")

@@ -69,6 +69,13 @@ def test_anonymous_request_gets_401_with_a_token_challenge(db):
     assert response["WWW-Authenticate"] == "Token"
 
 
+def test_a_token_that_is_not_one_is_an_authentication_failure(db):
+    response = using("0" * 64).get(reverse("me"))
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid token.", "code": "authentication_failed"}
+
+
 def test_login_returns_a_token_and_its_expiry(users):
     response = log_in()
 
@@ -112,7 +119,9 @@ def test_wrong_password_gets_no_token(users):
     response = log_in(password="wrong")
 
     assert response.status_code == 400
-    assert "token" not in response.json()
+    assert response.json()["fields"] == {
+        "non_field_errors": ["Unable to log in with the provided credentials."]
+    }
 
 
 def test_a_stale_token_does_not_block_getting_a_new_one(users):
@@ -212,6 +221,7 @@ def test_a_login_whose_credentials_are_revoked_meanwhile_keeps_no_token(users, m
 
     assert response.status_code == 403  # no challenge to answer: this view reads no token
     assert "revoked" in response.json()["detail"]
+    assert response.json()["code"] == "authentication_failed"
     assert not AuthToken.objects.filter(user__username="owner").exists()
 
 

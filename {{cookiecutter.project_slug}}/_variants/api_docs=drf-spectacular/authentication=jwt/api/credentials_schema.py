@@ -1,9 +1,10 @@
-"""What drf-spectacular cannot infer about api/credentials.py (imported by api/schema.py)."""
+"""What drf-spectacular cannot infer about api/credentials.py (imported by api/schema.py):
+the operations' names, and the bodies of the ones that answer 204."""
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
-from drf_spectacular.utils import extend_schema
 
 from api import credentials
+from api.openapi import document
 
 
 class JWTScheme(SimpleJWTScheme):
@@ -13,7 +14,42 @@ class JWTScheme(SimpleJWTScheme):
     target_class = "api.authentication.JWTAuthentication"
 
 
-# 204, no body; the request bodies come from the views' serializers.
-extend_schema(responses={204: None})(credentials.Logout)
-extend_schema(request=None, responses={204: None})(credentials.LogoutAll)
-extend_schema(responses={204: None})(credentials.PasswordChange)
+document(
+    credentials.ObtainTokenPair,
+    "authentication",
+    post=("login", "Log in: get an access and a refresh token"),
+)
+document(
+    credentials.RefreshTokenPair,
+    "authentication",
+    post=("refreshToken", "Trade a refresh token for a new access and refresh token"),
+)
+# The request bodies come from the views' serializers.
+document(
+    credentials.Logout,
+    "authentication",
+    post={
+        "operation_id": "logout",
+        "summary": "Log out: end the tokens of one login",
+        "responses": {204: None},
+    },
+)
+document(
+    credentials.LogoutAll,
+    "authentication",
+    post={
+        "operation_id": "logoutAll",
+        "summary": "Log out everywhere: end every token and session",
+        "request": None,
+        "responses": {204: None},
+    },
+)
+document(
+    credentials.PasswordChange,
+    "account",
+    post={
+        "operation_id": "changePassword",
+        "summary": "Change your password",
+        "responses": {204: None},
+    },
+)
