@@ -13,6 +13,18 @@ if [ ! -x /usr/bin/chromium ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
 
+# The client tests (tests/test_clients.py) generate TypeScript types and run a flow through
+# openapi-fetch under tsc and node: their packages come from the npm registry, exactly as
+# tests/clients/package-lock.json pins them, installed again only when that lock changed.
+# Without node the client tests fail, saying so.
+clients=tests/clients
+if ! command -v npm >/dev/null; then
+    echo "scripts/test.sh: node and npm are missing: tests/test_clients.py will fail" >&2
+elif ! cmp -s "$clients/package-lock.json" "$clients/node_modules/.installed-package-lock.json"; then
+    (cd "$clients" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$clients/package-lock.json" "$clients/node_modules/.installed-package-lock.json"
+fi
+
 # pip fetches uv alone; uv installs the requirements, several times faster than pip would.
 # Bytecode is compiled at install: the suite starts a Python process per generated suite,
 # server and bake, and none of them should compile Django from source again (nor would

@@ -232,6 +232,18 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "fresh installs (README commands, new virtualenvs)")
         for line in installs:
             terminalreporter.write_line(line)
+    clients = sorted(
+        {
+            value
+            for report in reports + terminalreporter.stats.get("failed", [])
+            for key, value in getattr(report, "user_properties", [])
+            if key == "generated clients"
+        }
+    )
+    if clients:
+        terminalreporter.write_sep("-", "generated clients (Python and TypeScript, whole flows)")
+        for line in clients:
+            terminalreporter.write_line(line)
     if generated:
         terminalreporter.write_line(
             f"generated suites: {len(generated)} services, {sum(generated)} generated tests and "

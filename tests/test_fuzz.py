@@ -2,7 +2,9 @@
 
 For each authentication option (with drf-spectacular): bake, migrate a fresh database on the
 run's PostgreSQL, start the development server, and let schemathesis generate requests from
-/api/schema/. It must find no server error (5xx) and no response that breaks the schema.
+/api/schema/. It must find no server error (5xx), no response that breaks the schema, no status
+code the schema does not document for its operation, and no operation whose documented
+security the service ignores.
 """
 
 import os
@@ -78,7 +80,8 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(
                     "run",
                     f"{base}/api/schema/",
                     "--checks",
-                    "not_a_server_error,response_schema_conformance",
+                    "not_a_server_error,response_schema_conformance,"
+                    "status_code_conformance,ignored_auth",
                     "--phases",
                     "examples,fuzzing",
                     "--max-examples",

@@ -1,0 +1,90 @@
+// What the flow shares across authentication options: paths, the error type, steps, checks.
+import { readFileSync } from "node:fs";
+import type { Client } from "openapi-fetch";
+import type { components, paths } from "./schema.js";
+
+export type Api = Client<paths>;
+// Every error response is documented as this component: tsc fails here without it.
+export type ErrorBody = components["schemas"]["Error"];
+
+// The paths the flow uses, in one place.
+export const PATHS = {
+  me: "/api/me/",
+  notes: "/api/notes/",
+  note: "/api/notes/{id}/",
+  token: "/api/auth/token/",
+  refresh: "/api/auth/token/refresh/",
+  login: "/api/auth/login/",
+  logout: "/api/auth/logout/",
+} as const;
+
+export function env(name: string): string {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+}
+
+export const BASE = env("CLIENT_BASE_URL");
+export const USER = env("CLIENT_USER");
+export const PASSWORD = env("CLIENT_PASSWORD");
+
+export class FlowFailed extends Error {}
+
+export function fail(message: string): never {
+  throw new FlowFailed(message);
+}
+
+let current = "start";
+
+export function step(name: string): void {
+  current = name;
+  console.log(`typescript client: ${name}`);
+}
+
+export function currentStep(): string {
+  return current;
+}
+
+/** The response must have ``status``; ``what`` names the operation for the message. */
+export async function expectStatus(what: string, response: Response, status: number): Promise<void> {
+  if (response.status !== status) {
+    const body = await response.clone().text().catch(() => "");
+    fail(`${what}: status ${response.status}, expected ${status}; body ${body.slice(0, 500)}`);
+  }
+}
+
+/** A refusal: ``status``, and an Error body. The caller passes ``result.error?.detail`` and
+ * ``result.error?.code``, so that tsc checks the operation's error type has them. */
+export async function expectError(
+  what: string,
+  response: Response,
+  status: number,
+  detail: string | undefined,
+  code: string | undefined,
+): Promise<void> {
+  await expectStatus(what, response, status);
+  if (typeof detail !== "string" || typeof code !== "string") {
+    fail(`${what}: the ${status} body has no string detail and code: ${detail} ${code}`);
+  }
+}
+
+/** The name (header or cookie) of the schema's apiKey scheme in ``location``. */
+export function apiKeyScheme(location: "header" | "cookie", authorization: boolean): string {
+  const schema = JSON.parse(readFileSync(env("CLIENT_SCHEMA"), "utf8"));
+  const schemes: Record<string, { type?: string; in?: string; name?: string }> =
+    schema.components?.securitySchemes ?? {};
+  for (const scheme of Object.values(schemes)) {
+    const isAuthorization = scheme.name?.toLowerCase() === "authorization";
+    if (scheme.type === "apiKey" && scheme.in === location && isAuthorization === authorization) {
+      return scheme.name ?? "";
+    }
+  }
+  return fail(`the schema describes no apiKey scheme in the ${location}: ${JSON.stringify(schemes)}`);
+}
+
+/** What the flow needs of a logged-in client, whatever the authentication option. */
+export interface Credential {
+  client: Api;
+  logout(): Promise<void>;
+  oldCredentialRefused(): Promise<void>;
+}
