@@ -2,15 +2,17 @@
 
 For every distinct set of dependencies the options can produce, and for each supported
 Python (uv.lock gives Django 5.2 LTS on 3.11 and Django 6.x on 3.13), this bakes the project,
-runs the README's install commands (uv itself with pip, then `uv sync --locked`) as a user
-whose home has nothing installed, starts the API with the README's run command and asks it
-for /api/health/. Half of them then run the README's test command, the whole generated
-suite: each dependency set once, on the Python chosen so that every value of every option
-that changes the dependencies has its suite run on both Pythons (tests/test_services.py
-runs every service's suite on Django 5.2 besides).
+runs the README's install commands (uv into a virtualenv of its own, then `uv sync --locked`)
+as a user whose home has nothing installed and whose PATH lacks ~/.local/bin, starts the API
+with the README's run command in that shell's environment and asks it for /api/health/.
+Half of them then run the README's test command, the whole generated suite: each dependency
+set once, on the Python chosen so that every value of every option that changes the
+dependencies has its suite run on both Pythons (tests/test_services.py runs every service's
+suite on Django 5.2 besides).
 
 The user's download caches are shared between the tests, as on a machine that has installed
 one project before: pip's and uv's caches hold the files, the installs are still fresh.
+tests/test_first_commands.py runs the same commands on an externally managed Python.
 """
 
 import fcntl
@@ -30,10 +32,10 @@ import pytest
 
 from tests import matrix
 from tests.conftest import Bakery
+from tests.readme import bash, bash_blocks, clean_environment, session
 
 PYTHONS = ("3.11", "3.13")
 PORT_LOCK = Path(tempfile.gettempdir()) / "drf-perm-template-port-8000.lock"
-DOWNLOAD_CACHES = Path(tempfile.gettempdir()) / "drf-perm-template-download-caches"
 # A terminal's Ctrl-C reaches a program whose SIGINT is at its default. A test run started in
 # the background (`bash .ci/run &`) ignores SIGINT, and exec keeps an ignored signal ignored:
 # the README's runserver would never stop on Ctrl-C and would be killed 30 s later, its
@@ -44,10 +46,6 @@ WITH_CTRL_C = [
     "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
     "os.execvp(sys.argv[1], sys.argv[1:])",
 ]
-# What the test run's environment has and a user's login shell does not.
-NOT_IN_A_LOGIN_SHELL = frozenset(
-    {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "UV_CACHE_DIR", "DATABASE_URL"}
-)
 
 
 def find_python(version: str) -> str | None:
@@ -109,48 +107,6 @@ def suite_runs(sets: list[dict]) -> set[tuple[str, str]]:
 SUITE_RUNS = suite_runs(DEPENDENCY_SETS)
 
 
-def readme_commands(project: Path) -> dict[str, list[str]]:
-    """The bash blocks under each '## ' heading of the generated README."""
-    sections = re.split(r"^## ", (project / "README.md").read_text(), flags=re.M)
-    commands = {}
-    for section in sections:
-        title = section.splitlines()[0] if section else ""
-        blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.S)
-        if blocks:
-            commands[title] = blocks[0].strip().splitlines()
-    return commands
-
-
-def clean_environment(python: str, home: Path) -> dict:
-    """The user's login shell: ``python3`` is the interpreter under test, no virtualenv is
-    active, the home folder is empty, and ~/.local/bin is on PATH (Debian's and Ubuntu's
-    ~/.profile add it), where ``pip install --user`` puts commands. Python caches bytecode
-    as it does by default: the test command reuses what the run command compiled."""
-    bin_dir = home / "python-under-test"
-    bin_dir.mkdir(parents=True)
-    (bin_dir / "python3").symlink_to(python)
-    env = {key: value for key, value in os.environ.items() if key not in NOT_IN_A_LOGIN_SHELL}
-    env["HOME"] = str(home)
-    env["PATH"] = os.pathsep.join([str(home / ".local" / "bin"), str(bin_dir), env["PATH"]])
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    env["PIP_CACHE_DIR"] = str(DOWNLOAD_CACHES / "pip")
-    env["UV_CACHE_DIR"] = str(DOWNLOAD_CACHES / "uv")
-    env["UV_PYTHON_DOWNLOADS"] = "never"  # the Python under test, never one uv fetches
-    return env
-
-
-def bash(command: str, project: Path, env: dict, timeout: int) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["bash", "-c", command],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
 def serve_and_check_health(command: str, project: Path, env: dict) -> dict:
     """Start the README's run command, wait for /api/health/, stop it with Ctrl-C."""
     with open(PORT_LOCK, "w") as lock:
@@ -203,13 +159,12 @@ def test_fresh_install(request, record_property, bakery, answers, version):
     request.addfinalizer(lambda: shutil.rmtree(home, ignore_errors=True))
     project = home / matrix.DEFAULT_SLUG
     shutil.copytree(bakery.bake(answers).path, project)
-    commands = readme_commands(project)
-    *install, run = commands["Run it"]
-    (test,) = commands["Test it"]
+    blocks = bash_blocks(project / "README.md")
+    *install, run = blocks["Run it"][0]
+    ((test,), *_) = blocks["Test it"]
     assert "uv sync --locked" in install and test == "uv run pytest"
-    env = clean_environment(python, home / "user")
-
-    installed = bash("set -e\n" + "\n".join(install), project, env, timeout=900)
+    # The terminal's environment after the install lines (their `export`s) runs the rest.
+    installed, env = session(install, project, clean_environment(python, home / "user"), 900)
     assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
     django = bash(".venv/bin/python -m django --version", project, env, timeout=60).stdout.strip()
 
