@@ -33,6 +33,10 @@ def bash_blocks(readme: Path) -> dict[str, list[list[str]]]:
     return blocks
 
 
+# Folders every shell needs on PATH, whatever else they hold (Ubuntu's runners carry pipx there).
+SYSTEM_BIN = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
+
+
 def clean_environment(python: str, home: Path) -> dict:
     """The user's login shell: ``python3`` is the interpreter under test, no virtualenv is
     active, the home folder is empty, and ~/.local/bin is not on PATH (Debian's and Ubuntu's
@@ -49,7 +53,10 @@ def clean_environment(python: str, home: Path) -> dict:
         for path in env["PATH"].split(os.pathsep)
         if path
         and Path(path).expanduser() != Path.home() / ".local" / "bin"
-        and not any((Path(path) / name).exists() for name in INSTALLED_BY_THE_README)
+        and (
+            path in SYSTEM_BIN  # bash lives there; a uv there is a failure to report, not hide
+            or not any((Path(path) / name).exists() for name in INSTALLED_BY_THE_README)
+        )
     ]
     env["PATH"] = os.pathsep.join([str(bin_dir), *paths])
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"

@@ -173,9 +173,8 @@ def typescript_client(
     compiled = run([node, NODE_MODULES / "typescript" / "bin" / "tsc", "-p", ".", "--strict"], work)
     timings["tsc"] = time.monotonic() - started
     if compiled.returncode != 0:
-        return [
-            f"tsc --strict rejects the flow against the generated types:\n{output(compiled)}"
-        ], (timings)
+        problem = f"tsc --strict rejects the flow against the generated types:\n{output(compiled)}"
+        return [problem], timings
     started = time.monotonic()
     flow = run([node, work / "out" / "flow.js"], cwd=work, env={**os.environ, **flow_env})
     timings["flow"] = time.monotonic() - started

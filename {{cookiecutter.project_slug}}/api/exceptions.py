@@ -40,7 +40,7 @@ from typing import Any, NotRequired, TypedDict
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, views
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.serializer_helpers import ReturnDict
@@ -78,7 +78,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
-    response = views.exception_handler(exc, context)
+    # Imported here: api/security.py imports this module, and rest_framework.views imports
+    # the throttle classes (api/throttling.py), which import api/security.py.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
     body = body_of(exc)
@@ -108,8 +112,14 @@ def token_error(detail: Mapping[str, Any], default_code: str) -> ErrorBody:
     """simplejwt's ``{"detail", "code", "messages"}`` in the shape. Each of its messages says
     why a token class refused the token ("Token is expired"), which ``detail`` does not:
     they follow it, ``Given token not valid for any token type: Token is expired``."""
-    text = str(detail["detail"])
-    if why := [str(message["message"]) for message in detail.get("messages", [])]:
+    text = " ".join(message for _, message in messages(detail["detail"]))
+    reasons = detail.get("messages")
+    why = [
+        str(reason.get("message", ""))
+        for reason in (reasons if isinstance(reasons, list) else [])
+        if isinstance(reason, Mapping)
+    ]
+    if why := [reason for reason in why if reason]:
         text = f"{text}: {'; '.join(why)}"
     return error_body(text, str(detail.get("code") or default_code))
 

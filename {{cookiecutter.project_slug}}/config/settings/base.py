@@ -306,8 +306,7 @@ SPECTACULAR_SETTINGS = {
     # with one body made generated clients send multipart (and openapi-python-client write
     # a union it could not import).
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
-    # No "default" tag: every operation names its own (api/schema.py). One error shape, the
-    # Error component (api/openapi.py), is what every error response refers to.
+    # The hooks finish what the views cannot say: enum names, and how to authenticate.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.openapi.describe_authentication",
