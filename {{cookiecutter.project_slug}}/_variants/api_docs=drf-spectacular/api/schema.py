@@ -21,7 +21,11 @@ from drf_spectacular.views import (
 )
 from rest_framework import serializers
 
-from api import credentials_schema, views  # noqa: F401 -- credentials_schema: declarations
+from api import (
+    credentials,
+    credentials_schema,  # noqa: F401 -- its declarations, made on import
+    views,
+)
 from api.openapi import document
 from api.serializers import MeSerializer
 
@@ -80,6 +84,26 @@ document(
         "operation_id": "getVip",
         "summary": "A resource for VIP members only",
         "responses": inline_serializer("VipWelcome", {"detail": serializers.CharField()}),
+    },
+)
+# Every authentication option has these two; credentials_schema.py names the option's own.
+document(
+    credentials.LogoutAll,
+    "authentication",
+    post={
+        "operation_id": "logoutAll",
+        "summary": "Log out everywhere: end every credential and browser session",
+        "request": None,
+        "responses": {204: None},
+    },
+)
+document(
+    credentials.PasswordChange,
+    "account",
+    post={
+        "operation_id": "changePassword",
+        "summary": "Change your password",
+        "responses": {204: None},
     },
 )
 document(

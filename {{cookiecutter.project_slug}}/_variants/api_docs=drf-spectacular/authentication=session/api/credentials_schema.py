@@ -46,22 +46,3 @@ document(
         "responses": {204: None},
     },
 )
-document(
-    credentials.LogoutAll,
-    "authentication",
-    post={
-        "operation_id": "logoutAll",
-        "summary": "Log out everywhere: end every session",
-        "request": None,
-        "responses": {204: None},
-    },
-)
-document(
-    credentials.PasswordChange,
-    "account",
-    post={
-        "operation_id": "changePassword",
-        "summary": "Change your password",
-        "responses": {204: None},
-    },
-)
