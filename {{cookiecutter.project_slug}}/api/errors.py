@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.views import csrf, defaults
+from rest_framework import exceptions
 from rest_framework.response import Response
 
 from api.exceptions import error_response
@@ -53,8 +54,9 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler403: Django's PermissionDenied outside DRF's views (DRF answers its own)."""
     if is_api(request):
-        detail = "You do not have permission to perform this action."
-        return error_response(403, detail, "permission_denied")
+        # DRF's own words and code, so this 403 reads like the ones its views answer.
+        denied = exceptions.PermissionDenied
+        return error_response(403, str(denied.default_detail), denied.default_code)
     return defaults.permission_denied(request, exception)
 
 
@@ -83,7 +85,7 @@ def api_bad_request() -> JsonResponse:
 
 
 def api_not_found() -> JsonResponse:
-    return error_response(404, "Not found.", "not_found")
+    return error_response(404, str(exceptions.NotFound.default_detail), exceptions.NotFound.default_code)
 
 
 def api_server_error(

@@ -30,7 +30,8 @@ class BoundedCursorPagination(CursorPagination):
     first one does. Clients follow the links; there is no total and no page number. Clients may
     ask for up to ``max_page_size`` items with ?page_size=. A cursor no link carried (not
     base64, a negative offset, a position that is no value of the ordering field) is a 404
-    ``{"detail": "Invalid cursor"}``; offsets stop at ``offset_cutoff`` (1000) items.
+    ``{"detail": "Invalid cursor", "code": "not_found"}``; offsets stop at ``offset_cutoff``
+    (1000) items.
     https://www.django-rest-framework.org/api-guide/pagination/#cursorpagination
     """
 
