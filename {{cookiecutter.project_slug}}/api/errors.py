@@ -85,7 +85,9 @@ def api_bad_request() -> JsonResponse:
 
 
 def api_not_found() -> JsonResponse:
-    return error_response(404, str(exceptions.NotFound.default_detail), exceptions.NotFound.default_code)
+    return error_response(
+        404, str(exceptions.NotFound.default_detail), exceptions.NotFound.default_code
+    )
 
 
 def api_server_error(
