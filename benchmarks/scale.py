@@ -15,6 +15,11 @@ The table shows medians over interleaved rounds, and the gunicorn worker's resid
 after each size. Goal: the first page at 10^6 notes within 1.5x of its latency at 10^2, and
 memory flat.
 
+With ``tenancy=organizations`` the same run is organization-scoped: 1,000 organizations,
+the requester a member of one, "acme", which holds half the notes (the requester's and the
+other user's, alternately); the other half is spread over the other 999. The routes are
+/api/orgs/acme/notes/...: the first page must stay as flat while the table and acme grow.
+
 Run: .venv/bin/python -m benchmarks.scale [--duration 5] [--rounds 3] [key=value ...]
 Needs wrk (Debian: apt-get install wrk). DATABASE_URL, when set, names the server to use.
 """
@@ -57,6 +62,21 @@ print(json.dumps({"headers": headers, "owner": owner.pk, "other": other.pk}))
 """
 )
 
+# With organizations: 1,000 of them, both users members of the first, "acme".
+ORGANIZATIONS = """
+from organizations.models import Membership, Organization
+from organizations.roles import Role
+
+Organization.objects.bulk_create(
+    Organization(name=f"Organization {n}", slug="acme" if n == 0 else f"org-{n}")
+    for n in range(1000)
+)
+acme = Organization.objects.get(slug="acme")
+for name in ("owner", "other"):
+    user = User.objects.get(username=name)
+    Membership.objects.create(user=user, organization=acme, role=Role.MEMBER)
+"""
+
 # Notes numbered from `start` to `stop`, alternately the owner's and the other user's, one
 # second apart in creation time, newest last.
 FILL = """
@@ -68,6 +88,19 @@ SELECT 'Note ' || n, repeat('x', 200),
 FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS n
 """
 
+# With organizations: half the notes in acme (the owner's and the other user's, alternately),
+# the other half spread over the other 999 organizations.
+FILL_ORGANIZATIONS = """
+INSERT INTO api_note (title, body, owner_id, organization_id, created_at, updated_at)
+SELECT 'Note ' || n, repeat('x', 200),
+       CASE WHEN n %% 4 = 0 THEN %(owner)s ELSE %(other)s END,
+       CASE WHEN n %% 2 = 0 THEN acme.id ELSE acme.id + 1 + n %% 999 END,
+       timestamptz '2026-01-01' + n * interval '1 second',
+       timestamptz '2026-01-01' + n * interval '1 second'
+FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS n,
+     (SELECT id FROM organizations_organization WHERE slug = 'acme') AS acme
+"""
+
 # A note halfway down the owner's view of the list, and the cursor of the page that starts
 # there: what CursorPagination writes into a `next` link (base64 of "p=<created_at>").
 DEEP_CURSOR = """
@@ -77,7 +110,13 @@ from urllib.parse import quote, urlencode
 from api.note_access import visible_notes
 from users.models import User
 
-notes = visible_notes(User.objects.get(username="owner"))
+requester = User.objects.get(username="owner")
+try:
+    from organizations.models import Membership
+except ImportError:  # no organizations: the flat list
+    notes = visible_notes(requester)
+else:
+    notes = visible_notes(Membership.objects.get(user=requester, organization__slug="acme"))
 middle = notes[notes.count() // 2]
 cursor = b64encode(urlencode({"p": str(middle.created_at)}).encode()).decode()
 print(json.dumps({"cursor": quote(cursor), "note": middle.pk}))
@@ -138,9 +177,15 @@ def main() -> None:
             "THROTTLE_USER": "1000000/s",
             "THROTTLE_ANON": "1000000/s",
             "JWT_ACCESS_MINUTES": "1440",
+            # The requester holds up to half a million notes: creates must not meet the quota.
+            "NOTES_PER_USER": "100000000",
         }
         manage(project, env, "migrate", "-v0")
-        seeded = json.loads(manage(project, env, "shell", "-v0", "-c", USERS))
+        tenancy = "tenancy=organizations" in args.answers
+        seed = USERS + ORGANIZATIONS if tenancy else USERS
+        seeded = json.loads(manage(project, env, "shell", "-v0", "-c", seed))
+        fill = FILL_ORGANIZATIONS if tenancy else FILL
+        notes = "/api/orgs/acme/notes/" if tenancy else "/api/notes/"
         create = root / "create.lua"
         create.write_text(CREATE_SCRIPT)
         log = root / "gunicorn.log"
@@ -149,15 +194,15 @@ def main() -> None:
         for size in sizes:
             with psycopg.connect(database, autocommit=True) as connection:
                 owners = {"owner": seeded["owner"], "other": seeded["other"]}
-                connection.execute(FILL, {**owners, "start": filled + 1, "stop": size})
+                connection.execute(fill, {**owners, "start": filled + 1, "stop": size})
                 connection.execute("ANALYZE api_note")
             filled = size
             deep = json.loads(manage(project, env, "shell", "-v0", "-c", DEEP_CURSOR))
             endpoints = {
-                "first page": ("/api/notes/", None),
-                "deep page": (f"/api/notes/?cursor={deep['cursor']}", None),
-                "detail": (f"/api/notes/{deep['note']}/", None),
-                "create": ("/api/notes/", create),
+                "first page": (notes, None),
+                "deep page": (f"{notes}?cursor={deep['cursor']}", None),
+                "detail": (f"{notes}{deep['note']}/", None),
+                "create": (notes, create),
             }
             results[size] = measure(base, endpoints, seeded["headers"], args)
             memory[size] = worker_resident_kib(log)

@@ -34,5 +34,6 @@ python3 -m venv .venv
 .venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python -r requirements.txt
 
 # Two workers; one that runs out of tests takes half of what the other has queued, so the
-# long tests (fresh installs, browsers) do not leave a core idle at the end.
-exec .venv/bin/python -m pytest -n 2 --dist worksteal "$@"
+# long tests (fresh installs, browsers) do not leave a core idle at the end. Each test's time
+# goes to artifacts/junit.xml, from which scripts/shard_times.py sizes the CI shards.
+exec .venv/bin/python -m pytest -n 2 --dist worksteal --junitxml=artifacts/junit.xml "$@"

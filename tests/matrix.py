@@ -113,6 +113,16 @@ FILES_PRESENT_WHEN = {
         "api/migrations/0004_permission_groups.py",
         "tests/test_groups.py",
     ],
+    ("tenancy", "organizations"): [
+        "organizations/models.py",
+        "organizations/roles.py",
+        "organizations/scoping.py",
+        "organizations/views.py",
+        "organizations/invitations.py",
+        "organizations/migrations/0001_initial.py",
+        "api/migrations/0005_note_organization.py",
+        "tests/tenant_policy.py",
+    ],
 }
 
 # Files that exist exactly when an option does not have a value (present otherwise).
@@ -148,6 +158,7 @@ ALWAYS_PRESENT = [
     "config/settings/production.py",
     "users/models.py",
     "tests/access_policy.py",
+    "tests/actors.py",
     "tests/note_policy.py",
     "tests/auth.py",
     "tests/test_access_policy.py",

@@ -22,6 +22,8 @@ PLAIN_HTTP_PRODUCTION = {
     "SECURE_SSL_REDIRECT": "false",
     "SESSION_COOKIE_SECURE": "false",
     "CSRF_COOKIE_SECURE": "false",
+    # With organizations, production needs a mail server for invitations: here, memory.
+    "EMAIL_URL": "memorymail://",
 }
 
 

@@ -4,6 +4,9 @@ from django.conf import settings
 from rest_framework import serializers
 
 from api.models import Note
+{%- if cookiecutter.tenancy == "organizations" %}
+from organizations.serializers import MyMembershipSerializer
+{%- endif %}
 from users.models import User
 
 
@@ -34,9 +37,17 @@ class NoteSerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     """The requester's account."""
+{%- if cookiecutter.tenancy == "organizations" %}
+
+    memberships = MyMembershipSerializer(many=True, read_only=True)
+{%- endif %}
 
     class Meta:
         model = User
+{%- if cookiecutter.tenancy == "organizations" %}
+        fields = ["id", "username", "tier", "memberships"]
+{%- else %}
         fields = ["id", "username", "tier"]
+{%- endif %}
         # Not Django's "Required. 150 characters or fewer...": this is output, not a form.
         extra_kwargs = {"username": {"help_text": "The name you log in with."}}

@@ -7,7 +7,11 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("me/", views.me, name="me"),
     path("vip/", views.vip, name="vip"),
+{%- if cookiecutter.tenancy == "organizations" %}
+    path("", include("organizations.urls")),  # notes live in organizations: /api/orgs/<slug>/notes/
+{%- else %}
     path("notes/", views.NoteList.as_view(), name="note-list"),
     path("notes/<int:pk>/", views.NoteDetail.as_view(), name="note-detail"),
+{%- endif %}
     path("", include(credentials.urlpatterns)),
 ]

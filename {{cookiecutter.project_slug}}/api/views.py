@@ -24,7 +24,18 @@ from api.health import database_answers
 from api.models import Note
 from api.note_access import NOTE_OBJECT_RULE, visible_notes
 from api.serializers import MeSerializer, NoteSerializer
+{%- if cookiecutter.tenancy == "organizations" %}
+from api.utils.permission import (
+    HasOrganizationRole,
+    IsAuthenticated,
+    IsOrganizationMember,
+    IsVIP,
+)
+from organizations.roles import Role
+from organizations.scoping import OrganizationScopedMixin
+{%- else %}
 from api.utils.permission import IsAuthenticated, IsVIP
+{%- endif %}
 from users.models import User
 
 
@@ -42,7 +53,17 @@ def health(request: Request) -> Response:
 
 # Routes /api/ links to, when this project has them (the credential and docs routes
 # depend on the options it was baked with).
-ROOT_LINKS = ["health", "me", "vip", "note-list", "auth-token", "auth-login", "docs", "schema"]
+ROOT_LINKS = [
+    "health",
+    "me",
+    "vip",
+    "note-list",
+    "organization-list",
+    "auth-token",
+    "auth-login",
+    "docs",
+    "schema",
+]
 
 
 @api_view(["GET"])
@@ -61,7 +82,12 @@ def api_root(request: Request) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])  # whatever the global policy, "who am I" needs a login
 def me(request: Request) -> Response:
+{%- if cookiecutter.tenancy == "organizations" %}
+    """Your own account, as the credential sent identifies it: id, username, tier, and the
+    organizations you belong to with your role in each."""
+{%- else %}
     """Your own account, as the credential sent identifies it: id, username and tier."""
+{%- endif %}
     return Response(MeSerializer(request.user).data)
 
 
@@ -75,6 +101,35 @@ def vip(request: Request) -> Response:
 # The classes DEFAULT_PERMISSION_CLASSES names: api_settings imports its dotted paths.
 DEFAULT_PERMISSIONS = cast(Sequence[type[BasePermission]], api_settings.DEFAULT_PERMISSION_CLASSES)
 
+{%- if cookiecutter.tenancy == "organizations" %}
+
+
+class NotePolicyMixin(OrganizationScopedMixin, generics.GenericAPIView[Note]):
+    """The global policy, the organization's roles and the object rule: an organization's
+    notes for its members, so changing the global default changes notes too."""
+
+    permission_classes = [
+        *DEFAULT_PERMISSIONS,
+        IsOrganizationMember,
+        HasOrganizationRole,
+        NOTE_OBJECT_RULE,
+    ]
+    serializer_class = NoteSerializer
+    # Viewers read; members and above write (their own notes, says the object rule).
+    minimum_roles = {
+        "GET": Role.VIEWER,
+        "POST": Role.MEMBER,
+        "PUT": Role.MEMBER,
+        "PATCH": Role.MEMBER,
+        "DELETE": Role.MEMBER,
+    }
+
+    def get_queryset(self) -> QuerySet[Note]:
+        if self.membership is None:  # only the OpenAPI schema asks without a request
+            return Note.objects.none()
+        return visible_notes(self.membership)
+{%- else %}
+
 
 class NotePolicyMixin(generics.GenericAPIView[Note]):
     """The global policy plus the object rule, so changing the global default changes notes too."""
@@ -84,6 +139,7 @@ class NotePolicyMixin(generics.GenericAPIView[Note]):
 
     def get_queryset(self) -> QuerySet[Note]:
         return visible_notes(self.request.user)
+{%- endif %}
 
 
 class NoteQuotaReached(PermissionDenied):
@@ -116,7 +172,11 @@ class NoteList(NotePolicyMixin, generics.ListCreateAPIView[Note]):
             User.objects.select_for_update(no_key=True).get(pk=owner.pk)
             if Note.objects.filter(owner=owner).count() >= quota:
                 raise NoteQuotaReached(quota)
+{%- if cookiecutter.tenancy == "organizations" %}
+            serializer.save(owner=owner, organization=self.organization)
+{%- else %}
             serializer.save(owner=owner)
+{%- endif %}
 
 
 class NoteDetail(NotePolicyMixin, generics.RetrieveUpdateDestroyAPIView[Note]):

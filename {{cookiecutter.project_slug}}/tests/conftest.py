@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from api.health import PROBE
 from api.models import Note
+from tests import actors
 from tests.auth import authenticate
 from tests.note_policy import ACTOR_GROUPS
 from users.models import User
@@ -42,29 +43,21 @@ def make_user(username: str, **fields) -> User:
     return user
 
 
-# The actors of the access policy who have an account, and what sets each apart.
-ACCOUNTS: dict[str, dict[str, object]] = {
-    "owner": {},
-    "other": {},
-    "vip": {"tier": User.Tier.VIP},
-    "staff": {"is_staff": True},
-}
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The actors' accounts, created once in the test database: each test runs in a
-    transaction that rolls back to them, so no test pays for creating users."""
+    """The actors' accounts (tests/actors.py), and whatever else they need to act, created
+    once in the test database: each test runs in a transaction that rolls back to them, so
+    no test pays for creating users."""
     with django_db_blocker.unblock():
-        for username, fields in ACCOUNTS.items():
-            make_user(username, **fields)
+        accounts = {name: make_user(name, **fields) for name, fields in actors.ACCOUNTS.items()}
+        actors.set_up(accounts)
 
 
 @pytest.fixture
 def users(db) -> dict:
     """Every actor of the access policy, read afresh; "anonymous" is None."""
-    accounts = {user.username: user for user in User.objects.filter(username__in=ACCOUNTS)}
-    return {"anonymous": None, **{name: accounts[name] for name in ACCOUNTS}}
+    accounts = {user.username: user for user in User.objects.filter(username__in=actors.ACCOUNTS)}
+    return {"anonymous": None, **{name: accounts[name] for name in actors.ACCOUNTS}}
 
 
 @pytest.fixture
@@ -82,4 +75,7 @@ def client_for(users):
 
 @pytest.fixture
 def note(users) -> Note:
-    return Note.objects.create(title="Owner's note", body="Private thoughts", owner=users["owner"])
+    """The owner's note, where tests/actors.py keeps notes."""
+    note = actors.new_note(users["owner"], title="Owner's note", body="Private thoughts")
+    note.save()
+    return note

@@ -9,9 +9,11 @@ from django.db import transaction
 from django.urls import get_resolver, reverse
 
 from api.management.commands.permission_report import routes
-from tests.access_policy import ACTORS, POLICY
+from tests.access_policy import POLICY, expand
+from tests.actors import ACTORS, ROUTE_BODIES, url_kwargs
 
-# A body that is valid for each write method, so the status says only "allowed or not".
+# A body that is valid for each write method, so the status says only "allowed or not";
+# tests/actors.py names the cells that need another (ROUTE_BODIES).
 BODIES = {
     "POST": {"title": "New note", "body": "Written by the requester"},
     "PUT": {"title": "Replaced", "body": "Replaced body"},
@@ -41,17 +43,37 @@ def undone() -> Iterator[None]:
 @pytest.mark.parametrize(("route", "method"), ROWS)
 def test_access_policy(subtests, clients, note, route, method):
     """One row of the table: each actor's cell is a subtest, reported on its own."""
-    url = reverse(route, kwargs={"pk": note.pk} if route == "note-detail" else None)
+    url = reverse(route, kwargs=url_kwargs(note).get(route))
+    body = ROUTE_BODIES.get((route, method), BODIES.get(method))
     for actor, expected in zip(ACTORS, POLICY[route, method], strict=True):
         with subtests.test(actor=actor), undone():
             client = clients[actor]
-            response = getattr(client, method.lower())(url, BODIES.get(method), format="json")
+            response = getattr(client, method.lower())(url, body, format="json")
 
             assert response.status_code == expected, response.content
 
 
 def test_every_actor_has_a_status_in_every_row():
     assert all(len(statuses) == len(ACTORS) for statuses in POLICY.values())
+
+
+def test_a_shared_row_gives_everyone_else_its_default():
+    (statuses,) = expand({("vip", "GET"): {"anonymous": 401, "vip": 200, "*": 403}}).values()
+    by_actor = dict(zip(ACTORS, statuses, strict=True))
+
+    assert by_actor.pop("anonymous") == 401
+    assert by_actor.pop("vip") == 200
+    assert set(by_actor.values()) == {403}
+
+
+def test_a_shared_row_that_names_no_such_actor_is_an_error():
+    with pytest.raises(ValueError, match=r"no such actor \['vpi'\]"):
+        expand({("vip", "GET"): {"vpi": 200, "*": 403}})
+
+
+def test_a_shared_row_without_a_default_names_every_actor():
+    with pytest.raises(ValueError, match="no status for"):
+        expand({("me", "GET"): {"anonymous": 401}})
 
 
 def routes_without_rows(urlconf=None) -> list[str]:

@@ -21,6 +21,7 @@ from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from api.exceptions import exception_handler
 from api.utils.permission import IsVIP
 from api.views import NoteList
+from tests.actors import note_detail_url, note_list_url
 from tests.auth import ANONYMOUS_STATUS, CREDENTIALS_ROUTE, WWW_AUTHENTICATE
 from tests.conftest import PASSWORD
 
@@ -72,7 +73,7 @@ def unparsable_json(caller: Caller):
 
 
 def content_length_not_a_number(caller: Caller):
-    url = reverse("note-list")
+    url = note_list_url()
     return APIClient().post(url, "{}", content_type="application/json", CONTENT_LENGTH="lots")
 
 
@@ -90,7 +91,7 @@ def standard_user_at_vip(caller: Caller):
 
 def note_past_the_quota(caller: Caller):
     caller.settings.NOTES_PER_USER = 0
-    return caller.client_for("owner").post(reverse("note-list"), {"title": "x"}, format="json")
+    return caller.client_for("owner").post(note_list_url(), {"title": "x"}, format="json")
 
 
 def form_without_csrf_token(caller: Caller):
@@ -101,7 +102,7 @@ def form_without_csrf_token(caller: Caller):
 def session_write_without_csrf_token(caller: Caller):
     client = Client(enforce_csrf_checks=True)
     client.force_login(caller.users["owner"])
-    return client.post(reverse("note-list"), {"title": "x"}, content_type="application/json")
+    return client.post(note_list_url(), {"title": "x"}, content_type="application/json")
 
 
 def django_permission_denied(caller: Caller):
@@ -114,7 +115,7 @@ def unknown_path(caller: Caller):
 
 
 def unknown_note(caller: Caller):
-    return caller.client_for("owner").get(reverse("note-detail", args=[999_999]))
+    return caller.client_for("owner").get(note_detail_url(999_999))
 
 
 def method_not_allowed(caller: Caller):
@@ -124,7 +125,7 @@ def method_not_allowed(caller: Caller):
 def body_too_large(caller: Caller):
     caller.settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     body = {"title": "big", "body": "x" * 2048}
-    return caller.client_for("owner").post(reverse("note-list"), body, format="json")
+    return caller.client_for("owner").post(note_list_url(), body, format="json")
 
 
 def form_to_credential_endpoint(caller: Caller):
@@ -137,8 +138,8 @@ def past_the_rate(caller: Caller):
     caller.monkeypatch.setattr(NoteList, "throttle_classes", [UserRateThrottle])
     caller.monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "user", "1/minute")
     client = caller.client_for("owner")
-    assert client.get(reverse("note-list")).status_code == 200
-    return client.get(reverse("note-list"))
+    assert client.get(note_list_url()).status_code == 200
+    return client.get(note_list_url())
 
 
 def locked_out(caller: Caller):
@@ -331,7 +332,7 @@ def test_in_development_a_json_error_keeps_the_headers_of_the_page_it_replaces(d
 @override_settings(DEBUG=True)
 def test_in_development_pages_outside_the_api_and_the_browsable_api_stay_html(client_for):
     page = Client().get("/no-such-page/")
-    browsable = client_for("owner").get(reverse("note-detail", args=[999_999]), headers=HTML)
+    browsable = client_for("owner").get(note_detail_url(999_999), headers=HTML)
 
     assert page.status_code == browsable.status_code == 404
     assert page["Content-Type"].startswith("text/html")

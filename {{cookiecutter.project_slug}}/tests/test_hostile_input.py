@@ -5,6 +5,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.actors import note_list_url, url_kwargs
 from tests.auth import CREDENTIALS_ROUTE
 
 DEEPLY_NESTED_JSON = "[" * 100_000 + "]" * 100_000
@@ -29,18 +30,18 @@ def test_deeply_nested_json_is_a_400_for_anonymous_clients(db):
 
 def test_deeply_nested_json_is_a_400_for_logged_in_clients(client_for):
     response = client_for("owner").post(
-        reverse("note-list"), DEEPLY_NESTED_JSON, content_type="application/json"
+        note_list_url(), DEEPLY_NESTED_JSON, content_type="application/json"
     )
 
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize("route", ["health", "me", "note-list", "rest_framework:login"])
-def test_a_nul_byte_in_the_session_cookie_is_a_400(db, route):
+def test_a_nul_byte_in_the_session_cookie_is_a_400(note, route):
     client = Client()
     client.cookies["sessionid"] = "abc\x00def"
 
-    response = client.get(reverse(route))
+    response = client.get(reverse(route, kwargs=url_kwargs(note).get(route)))
 
     assert response.status_code == 400
     assert is_json_error(response, "bad_request")
@@ -63,7 +64,7 @@ def test_an_oversized_cookie_is_a_400(db):
 def test_a_body_over_the_limit_is_a_413_before_anything_reads_it(client_for):
     body = {"title": "big", "body": "x" * 2048}
 
-    response = client_for("owner").post(reverse("note-list"), body, format="json")
+    response = client_for("owner").post(note_list_url(), body, format="json")
 
     assert response.status_code == 413
     assert "1024 bytes" in response.json()["detail"]
@@ -72,7 +73,7 @@ def test_a_body_over_the_limit_is_a_413_before_anything_reads_it(client_for):
 
 def test_a_content_length_that_is_not_a_number_is_a_400(db):
     response = APIClient().post(
-        reverse("note-list"), "{}", content_type="application/json", CONTENT_LENGTH="lots"
+        note_list_url(), "{}", content_type="application/json", CONTENT_LENGTH="lots"
     )
 
     assert response.status_code == 400
@@ -111,7 +112,7 @@ def test_a_session_write_without_the_csrf_token_is_a_json_403(users):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["owner"])
 
-    response = client.post(reverse("note-list"), {"title": "x"}, content_type="application/json")
+    response = client.post(note_list_url(), {"title": "x"}, content_type="application/json")
 
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]

@@ -9,9 +9,9 @@ still reads the whole table has no index to use, and would slow down as the tabl
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from api.models import Note
+from tests.actors import new_note, note_list_url
 
 NOTES = Note._meta.db_table
 
@@ -40,12 +40,12 @@ def test_every_list_query_is_an_index_scan_in_list_order(client_for, users):
     # Two pages' worth for everyone, so every actor's list, scoped or not, has a next page.
     people = [user for user in users.values() if user is not None]
     Note.objects.bulk_create(
-        Note(title=f"{user} {i}", owner=user) for i in range(6) for user in people
+        new_note(user, title=f"{user} {i}") for i in range(6) for user in people
     )
     checked = set()
     for actor in users:
         client = client_for(actor)
-        first, queries = notes_queries(client, reverse("note-list") + "?page_size=5")
+        first, queries = notes_queries(client, note_list_url() + "?page_size=5")
         if first.status_code != 200:
             continue  # the policy table covers who may list
         if first.data["next"] is None:

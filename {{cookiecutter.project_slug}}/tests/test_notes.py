@@ -2,9 +2,9 @@
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from api.models import Note
+from tests.actors import new_note, note_detail_url, note_list_url
 from tests.note_policy import LIST_SHOWS_OTHERS_NOTES
 
 
@@ -14,7 +14,7 @@ def test_a_note_reads_as_its_title(note):
 
 def test_create_sets_the_requester_as_owner_whatever_the_body_says(client_for, users):
     response = client_for("owner").post(
-        reverse("note-list"), {"title": "Mine", "owner": "other"}, format="json"
+        note_list_url(), {"title": "Mine", "owner": "other"}, format="json"
     )
 
     assert response.status_code == 201
@@ -23,7 +23,7 @@ def test_create_sets_the_requester_as_owner_whatever_the_body_says(client_for, u
 
 
 def test_owner_cannot_be_changed_through_the_api(client_for, users, note):
-    url = reverse("note-detail", kwargs={"pk": note.pk})
+    url = note_detail_url(note.pk)
     client = client_for("owner")
 
     client.patch(url, {"owner": "other"}, format="json")
@@ -35,7 +35,7 @@ def test_owner_cannot_be_changed_through_the_api(client_for, users, note):
 
 
 def test_list_shows_other_users_notes_only_when_the_policy_says_so(client_for, note):
-    response = client_for("other").get(reverse("note-list"))
+    response = client_for("other").get(note_list_url())
 
     assert response.status_code == 200
     titles = [item["title"] for item in response.data["results"]]
@@ -43,16 +43,16 @@ def test_list_shows_other_users_notes_only_when_the_policy_says_so(client_for, n
 
 
 def test_owner_always_sees_own_notes(client_for, note):
-    response = client_for("owner").get(reverse("note-list"))
+    response = client_for("owner").get(note_list_url())
 
     assert [item["id"] for item in response.data["results"]] == [note.pk]
 
 
 def test_list_pages_follow_cursors_newest_first_without_gaps_or_repeats(client_for, users):
-    Note.objects.bulk_create(Note(title=f"n{i}", owner=users["owner"]) for i in range(45))
+    Note.objects.bulk_create(new_note(users["owner"], title=f"n{i}") for i in range(45))
     client = client_for("owner")
 
-    seen, url = [], reverse("note-list")
+    seen, url = [], note_list_url()
     while url:
         page = client.get(url)
         assert page.status_code == 200 and len(page.data["results"]) <= 20
@@ -66,10 +66,10 @@ def test_list_pages_follow_cursors_newest_first_without_gaps_or_repeats(client_f
 
 
 def test_page_size_is_bounded(client_for, users):
-    Note.objects.bulk_create(Note(title=f"n{i}", owner=users["owner"]) for i in range(105))
+    Note.objects.bulk_create(new_note(users["owner"], title=f"n{i}") for i in range(105))
     client = client_for("owner")
 
-    largest_page = client.get(reverse("note-list"), {"page_size": 1000})
+    largest_page = client.get(note_list_url(), {"page_size": 1000})
 
     assert len(largest_page.data["results"]) == 100
     assert largest_page.data["next"] is not None
@@ -78,11 +78,11 @@ def test_page_size_is_bounded(client_for, users):
 def test_list_runs_the_same_number_of_queries_for_1_and_500_notes(client_for, users):
     """No N+1: neither the serializer nor the permission checks query per note."""
     client = client_for("owner")
-    Note.objects.create(title="first", owner=users["owner"])
+    new_note(users["owner"], title="first").save()
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse("note-list"), {"page_size": 100})
-    Note.objects.bulk_create(Note(title=f"n{i}", owner=users["owner"]) for i in range(499))
+        client.get(note_list_url(), {"page_size": 100})
+    Note.objects.bulk_create(new_note(users["owner"], title=f"n{i}") for i in range(499))
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("note-list"), {"page_size": 100})
+        client.get(note_list_url(), {"page_size": 100})
 
     assert len(many.captured_queries) == len(one.captured_queries)

@@ -16,6 +16,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": secrets.token_hex(32),
     "DATABASE_URL": "postgres://app:app@db.invalid:5432/app",
     "ALLOWED_HOSTS": "api.example.com",
+    # Needed where invitations send mail (tenancy=organizations); read by nothing otherwise.
+    "EMAIL_URL": "smtp+tls://mailer:mail-password@smtp.example.com:587",
 }
 
 

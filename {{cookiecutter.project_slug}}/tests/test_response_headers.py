@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.actors import note_detail_url, url_kwargs
 from tests.auth import CREDENTIALS_ROUTE
 from tests.conftest import PASSWORD
 
@@ -43,15 +44,17 @@ def test_every_response_denies_powerful_features_and_embedding(db, what, path, s
 
 @pytest.mark.parametrize("page_format", ["json", "api"])
 @pytest.mark.parametrize("route", ["api-root", "me", "note-list"])
-def test_a_logged_in_users_api_responses_are_never_stored(client_for, route, page_format):
-    response = client_for("owner").get(reverse(route), {"format": page_format})
+def test_a_logged_in_users_api_responses_are_never_stored(client_for, note, route, page_format):
+    url = reverse(route, kwargs=url_kwargs(note).get(route))
+
+    response = client_for("owner").get(url, {"format": page_format})
 
     assert response.status_code == 200
     assert {"no-store", "private"} <= cache_control(response)
 
 
 def test_an_error_made_for_a_logged_in_user_is_never_stored_either(client_for):
-    response = client_for("owner").get(reverse("note-detail", args=[999_999]))
+    response = client_for("owner").get(note_detail_url(999_999))
 
     assert response.status_code == 404
     assert {"no-store", "private"} <= cache_control(response)

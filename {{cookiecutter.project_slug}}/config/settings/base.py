@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
 {%- endif %}
     "users",
+{%- if cookiecutter.tenancy == "organizations" %}
+    "organizations",
+{%- endif %}
     "api",
 ]
 
@@ -360,6 +363,33 @@ HEALTH_CHECK_CACHE_SECONDS = env.float("HEALTH_CHECK_CACHE_SECONDS", default=1.0
 # body holds at most NOTE_BODY_MAX_LENGTH characters, and a user at most NOTES_PER_USER notes.
 NOTE_BODY_MAX_LENGTH = env.int("NOTE_BODY_MAX_LENGTH", default=10_000)
 NOTES_PER_USER = env.int("NOTES_PER_USER", default=1_000)
+{%- if cookiecutter.tenancy == "organizations" %}
+
+# ORGANIZATIONS
+# ------------------------------------------------------------------------------
+# A user may own at most ORGANIZATIONS_PER_USER organizations (creating one makes you its owner).
+ORGANIZATIONS_PER_USER = env.int("ORGANIZATIONS_PER_USER", default=50)
+# An invitation's link works once, for INVITATION_DAYS days. INVITATION_LINK is the page it
+# opens, with {token} where the token goes: your front end's page, which posts the token to
+# /api/invitations/accept/ for the logged-in user. By default, the browsable API's.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+INVITATION_LINK = env.str(
+    "INVITATION_LINK", default="http://localhost:8000/api/invitations/accept/?token={token}"
+)
+# Invitations per organization and per inviter (organizations/throttles.py), whether or not
+# the project limits other requests: invitations send email to addresses the caller names.
+THROTTLE_INVITATIONS = env.str("THROTTLE_INVITATIONS", default="20/hour")
+
+# EMAIL
+# ------------------------------------------------------------------------------
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
+# EMAIL_URL picks the backend and server: consolemail:// prints mail on stdout (development),
+# smtp+tls://user:password@smtp.example.com:587 sends it; tests keep it in memory.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+{%- endif %}
 
 # LOGGING
 # ------------------------------------------------------------------------------

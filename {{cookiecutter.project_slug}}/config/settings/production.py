@@ -1,6 +1,10 @@
 """Production: everything that matters comes from the environment, and nothing is guessed.
 
+{%- if cookiecutter.tenancy == "organizations" %}
+Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL. See README.md and .env.example.
+{%- else %}
 Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS. See README.md and .env.example.
+{%- endif %}
 https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
 """
 
@@ -28,6 +32,14 @@ DEBUG = False
 SECRET_KEY = required("SECRET_KEY", "<50+ random characters>")
 ALLOWED_HOSTS = required("ALLOWED_HOSTS", "api.example.com").split(",")
 required("DATABASE_URL", "postgres://user:password@db.example.com:5432/app")
+{%- if cookiecutter.tenancy == "organizations" %}
+
+# EMAIL
+# ------------------------------------------------------------------------------
+# Invitations go by email, and their links are secrets: a real mail server, never stdout.
+if required("EMAIL_URL", "smtp+tls://user:password@smtp.example.com:587").startswith("console"):
+    raise ImproperlyConfigured("EMAIL_URL=consolemail:// would print invitation links in the logs")
+{%- endif %}
 
 # DATABASE
 # ------------------------------------------------------------------------------

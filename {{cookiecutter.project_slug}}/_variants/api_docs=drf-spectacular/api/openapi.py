@@ -124,6 +124,15 @@ class PermissionAwareAutoSchema(AutoSchema):
             guard = ", ".join(classes) if classes else "none: public"
             description = operation.get("description", "")
             operation["description"] = f"{description}\n\nPermissions: {guard}.".strip()
+            # Views in an organization name the least role each method needs.
+            method = "GET" if self.method in ("HEAD", "OPTIONS") else self.method
+            role = getattr(self.view, "minimum_roles", {}).get(method)
+            if role is not None:
+                operation["description"] += (
+                    f" Needs the {role.label} role or higher in the organization (403 "
+                    "below it); to anyone who is not a member, the organization does not exist "
+                    "(404)."
+                )
             # Said outright: no `security` would mean "as the document's default", which
             # readers (and Swagger UI's lock icons) cannot tell from an oversight.
             operation["security"] = operation.get("security", [])

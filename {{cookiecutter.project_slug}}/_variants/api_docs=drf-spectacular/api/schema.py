@@ -28,6 +28,9 @@ from api import (
 )
 from api.openapi import document
 from api.serializers import MeSerializer
+{%- if cookiecutter.tenancy == "organizations" %}
+from organizations import schema as organizations_schema  # noqa: F401 -- declarations on import
+{%- endif %}
 
 
 class SwaggerView(SpectacularSwaggerSplitView):
@@ -109,8 +112,13 @@ document(
 document(
     views.NoteList,
     "notes",
+{%- if cookiecutter.tenancy == "organizations" %}
+    get=("listNotes", "List the organization's notes you may see"),
+    post=("createNote", "Create a note in the organization"),
+{%- else %}
     get=("listNotes", "List the notes you may see"),
     post=("createNote", "Create a note"),
+{%- endif %}
 )
 document(
     views.NoteDetail,

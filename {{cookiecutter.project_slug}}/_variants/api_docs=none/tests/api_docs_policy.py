@@ -1,3 +1,3 @@
 """Access-policy rows for the API docs: none, this project was baked without them."""
 
-API_DOCS_ROWS: dict[tuple[str, str], tuple[int, int, int, int, int]] = {}
+API_DOCS_ROWS: dict[tuple[str, str], dict[str, int]] = {}

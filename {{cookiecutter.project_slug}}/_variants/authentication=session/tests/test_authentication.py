@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 from api.credentials import Login
+from tests.actors import note_list_url
 from tests.conftest import PASSWORD
 from users.models import User
 
@@ -81,10 +82,8 @@ def test_wrong_password_starts_no_session(users):
 def test_writes_in_a_session_need_the_csrf_token(users):
     client, token = logged_in()
 
-    without = client.post(reverse("note-list"), {"title": "x"}, format="json")
-    with_token = client.post(
-        reverse("note-list"), {"title": "x"}, format="json", HTTP_X_CSRFTOKEN=token
-    )
+    without = client.post(note_list_url(), {"title": "x"}, format="json")
+    with_token = client.post(note_list_url(), {"title": "x"}, format="json", HTTP_X_CSRFTOKEN=token)
 
     assert without.status_code == 403
     assert "CSRF" in without.json()["detail"]

@@ -6,6 +6,8 @@
 
 The permission classes shown are the effective ones: the view's own, or the global default
 it inherits; composed classes read as DRF writes them (``A & B``, ``A | B``, ``~A``).
+Views that name the least role each method needs in an organization (``minimum_roles``)
+get a "roles" column.
 A route is "open" when an anonymous request passes every ``has_permission`` for some
 method; open routes must be listed in ``settings.PUBLIC_ENDPOINTS``.
 """
@@ -42,6 +44,7 @@ class Route(TypedDict):
     authentication: list[str]
     permissions: list[str]
     object_rule: bool
+    roles: dict[str, str]  # method -> the least role it needs in the organization
     throttles: list[str]
     anonymous: list[str]  # methods an anonymous client may call; ["any"] for Django views
 
@@ -109,6 +112,7 @@ def describe_route(path: str, name: str, callback: Callable[..., Any]) -> Route:
             authentication=[],
             permissions=[],
             object_rule=False,
+            roles={},
             throttles=[],
             anonymous=["any"],  # no DRF policy to read: counts as open
         )
@@ -135,6 +139,11 @@ def describe_route(path: str, name: str, callback: Callable[..., Any]) -> Route:
         authentication=[a.__name__ for a in view.authentication_classes],
         permissions=permissions or ["(none: public)"],
         object_rule=detail and any(has_object_rule(p) for p in view.permission_classes),
+        roles={
+            method: getattr(role, "label", str(role))
+            for method, role in getattr(view, "minimum_roles", {}).items()
+            if method in methods
+        },
         throttles=throttles,
         anonymous=anonymous_methods(view_class, initkwargs, methods),
     )
@@ -153,6 +162,7 @@ def as_table(rows: list[Route], markdown: bool) -> str:
         "authentication",
         "permissions",
         "object rule",
+        "roles",
         "throttles",
         "anonymous",
     ]
@@ -164,11 +174,16 @@ def as_table(rows: list[Route], markdown: bool) -> str:
             ", ".join(row["authentication"]),
             ", ".join(row["permissions"]),
             "yes" if row["object_rule"] else "no",
+            ", ".join(f"{method} {role}" for method, role in row["roles"].items()),
             ", ".join(row["throttles"]),
             ("OPEN: " + ", ".join(row["anonymous"])) if row["anonymous"] else "",
         ]
         for row in rows
     ]
+    if not any(row["roles"] for row in rows):  # no view names roles: no column for them
+        column = headers.index("roles")
+        for line in [headers, *lines]:
+            del line[column]
     if markdown:
         out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         out += [

@@ -1,0 +1,125 @@
+import secrets
+from typing import Any
+
+from django.db.models import Manager
+from django.utils import timezone
+from django.utils.text import slugify
+from rest_framework import serializers
+
+from organizations.models import Invitation, Membership, Organization
+from organizations.roles import Role
+from users.models import User
+
+
+class RoleField(serializers.ChoiceField):
+    """A role by name ("viewer", "member", "admin", "owner"), stored as its rank."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[role.label for role in Role], **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:  # a Role, where DRF's fields give str
+        label = super().to_internal_value(data)
+        return next(role for role in Role if role.label == label)
+
+    def to_representation(self, value: Any) -> str:
+        return Role(value).label
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    """An organization, and the requester's role in it. ``slug`` is its handle in URLs:
+    derived from the name when left out, and fixed once created."""
+
+    role = RoleField(read_only=True, help_text="Your role in this organization.")
+
+    class Meta:
+        model = Organization
+        fields = ["slug", "name", "role", "created_at"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        if self.instance is not None:  # the slug is in every URL of the organization
+            fields["slug"].read_only = True
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None and not attrs.get("slug"):
+            attrs["slug"] = slugify(attrs["name"])[:50].strip("-")
+            if not attrs["slug"]:
+                raise serializers.ValidationError(
+                    {"slug": ["The name has no letters or digits to make a slug of; give one."]}
+                )
+            if Organization.objects.filter(slug=attrs["slug"]).exists():
+                # Another organization has the name's slug: keep the name, vary the slug.
+                attrs["slug"] = f"{attrs['slug'][:43]}-{secrets.token_hex(3)}"
+        return attrs
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """A member of the organization: who, with which role, since when."""
+
+    user_id = serializers.IntegerField(source="user.pk", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    role = RoleField()
+
+    class Meta:
+        model = Membership
+        fields = ["user_id", "username", "role", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class MyMembershipListSerializer(serializers.ListSerializer):
+    """Your memberships with their organizations in one query (/api/me/ gives them as
+    ``user.memberships``, a related manager): not one query more per organization."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        if isinstance(data, Manager):
+            data = data.select_related("organization")
+        return super().to_representation(data)
+
+
+class MyMembershipSerializer(serializers.ModelSerializer):
+    """An organization you belong to, and your role in it."""
+
+    organization: serializers.SlugRelatedField[Organization] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The organization's slug."
+    )
+    name = serializers.CharField(source="organization.name", read_only=True)
+    role = RoleField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["organization", "name", "role"]
+        list_serializer_class = MyMembershipListSerializer
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation: to whom, with which role, and where it stands. Its token is only
+    ever in the email."""
+
+    role = RoleField(default=Role.MEMBER)
+    status = serializers.SerializerMethodField(help_text="pending, accepted, revoked or expired.")
+    invited_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Who sent it."
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "status", "invited_by", "created_at", "expires_at"]
+        read_only_fields = ["id", "created_at", "expires_at"]
+
+    def get_status(self, invitation: Invitation) -> str:
+        if invitation.revoked_at is not None:
+            return "revoked"
+        if invitation.accepted_at is not None:
+            return "accepted"
+        if invitation.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class AcceptInvitationSerializer(serializers.Serializer):
+    """In: the token from the invitation's link."""
+
+    token = serializers.CharField(max_length=100, write_only=True)

@@ -1,0 +1,33 @@
+"""The organizations' rows of the access policy: the same whatever the other options.
+
+Roles are ordered (viewer < member < admin < owner); "owner" here is the note's author, a
+member, and "org_owner" the organization's owner. Everyone who is not a member gets 404 on
+every route under /api/orgs/acme/, as if it did not exist. The membership rows act on
+"other", a member (who may leave, but not change their own role); the invitation rows on
+a pending invitation; accepting posts a token nobody was sent. Anyone logged in lists their
+own organizations and may create one. tests/note_policy.py adds these rows to its own.
+
+Columns: anon(ymous), owner, other, viewr (viewer), admin, orgow (org_owner), outsd
+(outsider), staff, vip: tests/actors.py's ACTORS.
+"""
+
+from tests.auth import ANONYMOUS_STATUS as ANON
+
+# fmt: off
+ORGANIZATION_ROWS = {
+    # (route, method)                 anon  owner  other  viewr  admin  orgow  outsd  staff  vip
+    ("organization-list", "GET"):      (ANON,   200,   200,   200,   200,   200,   200,   200, 200),
+    ("organization-list", "POST"):     (ANON,   201,   201,   201,   201,   201,   201,   201, 201),
+    ("organization-detail", "GET"):    (ANON,   200,   200,   200,   200,   200,   404,   404, 404),
+    ("organization-detail", "PATCH"):  (ANON,   403,   403,   403,   200,   200,   404,   404, 404),
+    ("organization-detail", "DELETE"): (ANON,   403,   403,   403,   403,   204,   404,   404, 404),
+    ("membership-list", "GET"):        (ANON,   200,   200,   200,   200,   200,   404,   404, 404),
+    ("membership-detail", "GET"):      (ANON,   200,   200,   200,   200,   200,   404,   404, 404),
+    ("membership-detail", "PATCH"):    (ANON,   403,   403,   403,   200,   200,   404,   404, 404),
+    ("membership-detail", "DELETE"):   (ANON,   403,   204,   403,   204,   204,   404,   404, 404),
+    ("invitation-list", "GET"):        (ANON,   403,   403,   403,   200,   200,   404,   404, 404),
+    ("invitation-list", "POST"):       (ANON,   403,   403,   403,   201,   201,   404,   404, 404),
+    ("invitation-detail", "DELETE"):   (ANON,   403,   403,   403,   204,   204,   404,   404, 404),
+    ("invitation-accept", "POST"):     (ANON,   400,   400,   400,   400,   400,   400,   400, 400),
+}
+# fmt: on
