@@ -22,8 +22,10 @@ PLAIN_HTTP_PRODUCTION = {
     "SECURE_SSL_REDIRECT": "false",
     "SESSION_COOKIE_SECURE": "false",
     "CSRF_COOKIE_SECURE": "false",
-    # With organizations, production needs a mail server for invitations: here, memory.
+    # With organizations, production needs a mail server for invitations (here, memory) and
+    # the page their links open.
     "EMAIL_URL": "memorymail://",
+    "INVITATION_LINK": "http://127.0.0.1/invitations/{token}",
 }
 
 

@@ -22,9 +22,19 @@ authentication class sends no ``WWW-Authenticate``), ``permission_denied`` (403)
 ``not_found`` (404), ``method_not_allowed`` (405), ``not_acceptable`` (406),
 ``unsupported_media_type`` (415), ``throttled`` (429, with ``Retry-After``). The service's:
 ``bad_request`` (400, a header, cookie or request Django refuses), ``csrf_failed`` (403),
+{%- if cookiecutter.tenancy == "organizations" %}
+``quota_exceeded`` (403, api/views.py for notes, organizations/views.py for organizations),
+``last_owner`` (409, the change would leave an organization without an owner:
+organizations/views.py), ``already_member`` (409, accepting an invitation to an
+organization you belong to: organizations/invitations.py), ``request_too_large`` (413),
+``locked_out`` (429, with ``Retry-After``), ``server_error`` (500), ``service_unavailable``
+(503: a database outage, with ``Retry-After``; an invitation's email the mail server did not
+take). With JWTs,
+{%- else %}
 ``quota_exceeded`` (403, api/views.py), ``request_too_large`` (413), ``locked_out`` (429,
 with ``Retry-After``), ``server_error`` (500), ``service_unavailable`` (503, with
-``Retry-After``). With JWTs, simplejwt's and api/credentials.py's for a refused token or
+``Retry-After``). With JWTs,
+{%- endif %} simplejwt's and api/credentials.py's for a refused token or
 login: ``token_not_valid``, ``token_reused``, ``token_revoked``, ``password_changed``,
 ``no_active_account``, ``user_inactive``, ``user_not_found``, ``bad_authorization_header``.
 

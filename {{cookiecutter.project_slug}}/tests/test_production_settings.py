@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "api.example.com",
     # Needed where invitations send mail (tenancy=organizations); read by nothing otherwise.
     "EMAIL_URL": "smtp+tls://mailer:mail-password@smtp.example.com:587",
+    "INVITATION_LINK": "https://app.example.com/invitations/{token}",
 }
 
 

@@ -1,7 +1,7 @@
 """Production: everything that matters comes from the environment, and nothing is guessed.
-
-{%- if cookiecutter.tenancy == "organizations" %}
-Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL. See README.md and .env.example.
+{% if cookiecutter.tenancy == "organizations" %}
+Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL, INVITATION_LINK. See README.md
+and .env.example.
 {%- else %}
 Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS. See README.md and .env.example.
 {%- endif %}
@@ -34,11 +34,20 @@ ALLOWED_HOSTS = required("ALLOWED_HOSTS", "api.example.com").split(",")
 required("DATABASE_URL", "postgres://user:password@db.example.com:5432/app")
 {%- if cookiecutter.tenancy == "organizations" %}
 
-# EMAIL
+# INVITATIONS AND EMAIL
 # ------------------------------------------------------------------------------
-# Invitations go by email, and their links are secrets: a real mail server, never stdout.
-if required("EMAIL_URL", "smtp+tls://user:password@smtp.example.com:587").startswith("console"):
-    raise ImproperlyConfigured("EMAIL_URL=consolemail:// would print invitation links in the logs")
+# Invitations go by email, and their links are secrets: a mail server, never stdout or files.
+if required("EMAIL_URL", "smtp+tls://user:password@smtp.example.com:587").startswith(
+    ("consolemail:", "filemail:")
+):
+    raise ImproperlyConfigured(
+        "EMAIL_URL=consolemail:// or filemail:// would write invitation links into logs or "
+        "files: name a mail server, e.g. smtp+tls://user:password@smtp.example.com:587"
+    )
+# The page an invitation's link opens: your front end's, never the development default.
+INVITATION_LINK = required("INVITATION_LINK", "https://app.example.com/invitations/{token}")
+if "{token}" not in INVITATION_LINK:
+    raise ImproperlyConfigured("INVITATION_LINK needs {token} where the token goes")
 {%- endif %}
 
 # DATABASE

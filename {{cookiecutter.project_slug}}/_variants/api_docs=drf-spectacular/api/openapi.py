@@ -21,9 +21,11 @@ https://drf-spectacular.readthedocs.io/en/latest/customization.html
 from __future__ import annotations
 
 import inspect
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import force_instance
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -141,13 +143,19 @@ class PermissionAwareAutoSchema(AutoSchema):
     # Who may call it --------------------------------------------------------------------
 
     def is_public(self) -> bool:
-        """Anyone may call it: no permission class, AllowAny, or a read under
-        IsAuthenticatedOrReadOnly."""
-        guards = self.view.get_permissions()
-        if all(isinstance(guard, permissions.AllowAny) for guard in guards):
-            return True
-        reads_openly = any(isinstance(g, permissions.IsAuthenticatedOrReadOnly) for g in guards)
-        return reads_openly and self.method in permissions.SAFE_METHODS
+        """Anyone may call it: every permission class lets an anonymous request in. That is
+        AllowAny, IsAuthenticatedOrReadOnly for a read, and an object rule (which leaves
+        ``has_permission`` alone); no class at all, too."""
+        reads = self.method in permissions.SAFE_METHODS
+
+        def lets_anyone_in(guard: Any) -> bool:  # DRF's classes, or what composes them
+            if isinstance(guard, permissions.AllowAny):
+                return True
+            if isinstance(guard, permissions.IsAuthenticatedOrReadOnly):
+                return reads
+            return type(guard).has_permission is permissions.BasePermission.has_permission
+
+        return all(lets_anyone_in(guard) for guard in self.view.get_permissions())
 
     def get_auth(self) -> list[dict[str, list[str]]]:
         """The credentials that authenticate the operation, as alternatives.
@@ -214,7 +222,11 @@ class PermissionAwareAutoSchema(AutoSchema):
         if reads_body:
             errors[413].append("The body is larger than the service accepts.")
             errors[415].append("The body is not JSON: send `Content-Type: application/json`.")
-        if view.get_throttles():
+        # A throttle may count some methods only (``methods``, as invitations count POSTs).
+        throttles = [
+            t for t in view.get_throttles() if self.method in getattr(t, "methods", {self.method})
+        ]
+        if throttles:
             errors[429].append("Too many requests: wait as many seconds as Retry-After says.")
         if lockout:  # django-axes, throttling or not (api/password.py)
             errors[429].append(
@@ -259,12 +271,35 @@ class PermissionAwareAutoSchema(AutoSchema):
                     text["pattern"] = NOT_BLANK if non_blank else NO_NUL
         return schema
 
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        # drf-spectacular documents a RegexValidator's regex as the pattern a value must match,
+        # inverse_match=True too, where a value must NOT match it: the schema would ask for
+        # exactly what validation refuses. A character class a value must not contain becomes
+        # the class of everything else; any other inverse regex is left out, not documented
+        # wrong.
+        for validator in field.validators:
+            if not (isinstance(validator, RegexValidator) and validator.inverse_match):
+                continue
+            refused = re.compile(validator.regex).pattern
+            if schema.get("pattern") != ecma_pattern(refused):
+                continue
+            del schema["pattern"]
+            if re.fullmatch(r"\[(?!\^)(?:\\.|[^\]\\])+\]", refused):
+                schema["pattern"] = ecma_pattern(f"^[^{refused[1:-1]}]*\\Z")
+
     def _get_paginator(self) -> Any:
         # The paginator writes its example links for the list's own path.
         paginator = super()._get_paginator()
         if paginator is not None:
             paginator.schema_path = self.path
         return paginator
+
+
+def ecma_pattern(regex: str) -> str:
+    """A Python regex as drf-spectacular writes it in the schema (ECMA-262's escapes)."""
+    pattern = regex.encode("ascii", "backslashreplace").decode().replace(r"\x", r"\u00")
+    return pattern.replace(r"\Z", "$").replace(r"\A", "^")
 
 
 def describe_authentication(

@@ -60,7 +60,8 @@ def invite(organization: Organization, inviter: User, email: str, role: Role) ->
         link = settings.INVITATION_LINK.format(token=token)
         try:
             send_mail(
-                subject=f"You are invited to join {organization.name}",
+                # One line whatever the name holds: a line break in a subject is an error.
+                subject=" ".join(f"You are invited to join {organization.name}".split()),
                 message=(
                     f"{inviter.username} invited you to join {organization.name} as "
                     f"{Role(role).label}.\n\n"

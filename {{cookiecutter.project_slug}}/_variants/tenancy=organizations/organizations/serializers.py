@@ -1,6 +1,7 @@
 import secrets
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.db.models import Manager
 from django.utils import timezone
 from django.utils.text import slugify
@@ -35,7 +36,19 @@ class OrganizationSerializer(serializers.ModelSerializer):
         model = Organization
         fields = ["slug", "name", "role", "created_at"]
         read_only_fields = ["created_at"]
-        extra_kwargs = {"slug": {"required": False}}
+        extra_kwargs = {
+            "slug": {"required": False},
+            # The name goes into invitation emails' subject, where a line break is an error.
+            "name": {
+                "validators": [
+                    RegexValidator(
+                        r"[\x00-\x1f\x7f]",
+                        inverse_match=True,
+                        message="The name must be one line, without control characters.",
+                    )
+                ]
+            },
+        }
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()

@@ -15,12 +15,13 @@ class InvitationThrottle(SimpleRateThrottle):
     """Counts the invitations sent (POST) against ``THROTTLE_INVITATIONS``."""
 
     scope = "invitations"
+    methods = frozenset({"POST"})  # what is counted: sending, not listing
 
     def get_rate(self) -> str:
         return str(settings.THROTTLE_INVITATIONS)
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        if request.method != "POST":
+        if request.method not in self.methods:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.counted(request, view)}
 

@@ -11,7 +11,17 @@ Columns: anon(ymous), owner, other, viewr (viewer), admin, orgow (org_owner), ou
 (outsider), staff, vip: tests/actors.py's ACTORS.
 """
 
+from django.conf import settings
+
+from tests.actors import ACCOUNTS
 from tests.auth import ANONYMOUS_STATUS as ANON
+
+# With DjangoModelPermissions as the global policy every account is an editor, so that the
+# role decides in an organization; tests/test_tenant_groups.py shows that the group counts too.
+MODEL_PERMISSIONS = settings.REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] == [
+    "api.utils.permission.DjangoModelPermissions"
+]
+ACTOR_GROUPS = {name: ["editors"] for name in ACCOUNTS} if MODEL_PERMISSIONS else {}
 
 # fmt: off
 ORGANIZATION_ROWS = {

@@ -1,4 +1,4 @@
-"""Invitations go by email: production needs a real mail server, development prints mail."""
+"""Invitations go by email: production needs a mail server and the front end's link."""
 
 import runpy
 
@@ -8,20 +8,30 @@ from django.core.exceptions import ImproperlyConfigured
 from tests.test_production_settings import PRODUCTION_ENV, production_settings
 
 
-def test_production_refuses_to_start_without_a_mail_server(monkeypatch):
+@pytest.mark.parametrize("variable", ["EMAIL_URL", "INVITATION_LINK"])
+def test_production_refuses_to_start_without(monkeypatch, variable):
     for name, value in PRODUCTION_ENV.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("EMAIL_URL")
+    monkeypatch.delenv(variable)
 
-    with pytest.raises(ImproperlyConfigured, match="need the EMAIL_URL environment variable"):
+    with pytest.raises(ImproperlyConfigured, match=f"need the {variable} environment variable"):
         runpy.run_module("config.settings.production")
 
 
-def test_production_refuses_to_print_invitation_links_on_stdout(monkeypatch):
-    for name, value in {**PRODUCTION_ENV, "EMAIL_URL": "consolemail://"}.items():
+@pytest.mark.parametrize("email_url", ["consolemail://", "filemail:///var/tmp/mail"])
+def test_production_refuses_to_write_invitation_links_to_logs_or_files(monkeypatch, email_url):
+    for name, value in {**PRODUCTION_ENV, "EMAIL_URL": email_url}.items():
         monkeypatch.setenv(name, value)
 
-    with pytest.raises(ImproperlyConfigured, match="would print invitation links in the logs"):
+    with pytest.raises(ImproperlyConfigured, match="would write invitation links"):
+        runpy.run_module("config.settings.production")
+
+
+def test_production_refuses_an_invitation_link_without_the_token(monkeypatch):
+    for name, value in {**PRODUCTION_ENV, "INVITATION_LINK": "https://app.example.com/"}.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(ImproperlyConfigured, match=r"needs \{token\}"):
         runpy.run_module("config.settings.production")
 
 

@@ -6,18 +6,10 @@ Viewers never write. Outsiders, staff included, get 404.
 tests/access_policy.py adds them to the rows every project shares.
 """
 
-from django.conf import settings
-
-from tests.actors import ACCOUNTS
 from tests.auth import ANONYMOUS_STATUS as ANON
-from tests.tenant_policy import ORGANIZATION_ROWS
+from tests.tenant_policy import ACTOR_GROUPS, ORGANIZATION_ROWS
 
-# With DjangoModelPermissions as the global policy every account is an editor, so that the
-# role decides here; tests/test_groups.py shows that the group is needed as well.
-MODEL_PERMISSIONS = settings.REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] == [
-    "api.utils.permission.DjangoModelPermissions"
-]
-ACTOR_GROUPS = {name: ["editors"] for name in ACCOUNTS} if MODEL_PERMISSIONS else {}
+__all__ = ["ACTOR_GROUPS", "LIST_SHOWS_OTHERS_NOTES", "NOTE_ROWS"]
 
 # Whether a member sees other members' notes in the list.
 LIST_SHOWS_OTHERS_NOTES = True
