@@ -63,8 +63,8 @@ def invite(organization: Organization, inviter: User, email: str, role: Role) ->
                 # One line whatever the name holds: a line break in a subject is an error.
                 subject=" ".join(f"You are invited to join {organization.name}".split()),
                 message=(
-                    f"{inviter.username} invited you to join {organization.name} as "
-                    f"{Role(role).label}.\n\n"
+                    f"{inviter.username} invited you to join {organization.name} "
+                    f"({organization.slug}) as {Role(role).label}.\n\n"
                     f"Log in with the account of this email address, then accept:\n{link}\n\n"
                     f"The invitation works once and expires in {settings.INVITATION_DAYS} days. "
                     "If you did not expect it, ignore this email."
@@ -72,9 +72,17 @@ def invite(organization: Organization, inviter: User, email: str, role: Role) ->
                 from_email=None,  # DEFAULT_FROM_EMAIL
                 recipient_list=[email],
             )
-        except OSError as error:  # smtplib's errors are OSErrors, as are refused connections
+        # smtplib's errors are OSErrors, as are refused connections; the email package raises
+        # ValueErrors (MessageError among them) for what it cannot put into a message.
+        except (OSError, ValueError) as error:
             raise InvitationNotSent from error
     return invitation
+
+
+def ascii_lowercase(address: str) -> bytes:
+    """An email address for comparison: letter case aside, in ASCII only. Unicode case folding
+    would match lookalikes (the Kelvin sign folds to "k", the long s to "s")."""
+    return address.encode().lower()
 
 
 def refusal(invitation: Invitation) -> str | None:
@@ -108,7 +116,24 @@ def accept(token: str, user: User) -> Membership:
         reason = refusal(invitation)
         if reason is not None:
             raise ValidationError({"token": [reason]})
-        if not user.email or user.email.casefold() != invitation.email.casefold():
+        # Whoever sent it must still be allowed to: someone removed or demoted since cannot
+        # come back, or let a second account in, through an invitation sent before. The
+        # sender's row stays locked, so a demotion at this moment waits or comes first.
+        sender = (
+            Membership.objects.select_for_update()
+            .filter(organization=invitation.organization, user=invitation.invited_by_id)
+            .first()
+        )
+        if sender is None or sender.role < max(Role.ADMIN, invitation.role):
+            raise ValidationError(
+                {
+                    "token": [
+                        "Whoever sent this invitation may no longer invite with its role. "
+                        "Ask the organization for a new one."
+                    ]
+                }
+            )
+        if not user.email or ascii_lowercase(user.email) != ascii_lowercase(invitation.email):
             raise PermissionDenied(
                 "This invitation is for another email address. Log in with the account "
                 "it was sent to."

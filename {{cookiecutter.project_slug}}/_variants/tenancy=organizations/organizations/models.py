@@ -1,5 +1,7 @@
 """Organizations, who belongs to them with which role, and the invitations to join them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -16,6 +18,10 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.slug = self.slug.lower()  # the admin's form too: one organization per slug
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

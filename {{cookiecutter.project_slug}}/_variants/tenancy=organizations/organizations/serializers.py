@@ -1,3 +1,4 @@
+import re
 import secrets
 from typing import Any
 
@@ -10,6 +11,10 @@ from rest_framework import serializers
 from organizations.models import Invitation, Membership, Organization
 from organizations.roles import Role
 from users.models import User
+
+# Control characters (C0 and C1), zero-width and direction marks, line and paragraph
+# separators: what could break a mail header or make a name read as another in a mail.
+UNPRINTABLE = r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
 
 
 class RoleField(serializers.ChoiceField):
@@ -42,7 +47,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "name": {
                 "validators": [
                     RegexValidator(
-                        r"[\x00-\x1f\x7f]",
+                        UNPRINTABLE,
                         inverse_match=True,
                         message="The name must be one line, without control characters.",
                     )
@@ -55,6 +60,13 @@ class OrganizationSerializer(serializers.ModelSerializer):
         if self.instance is not None:  # the slug is in every URL of the organization
             fields["slug"].read_only = True
         return fields
+
+    def validate_slug(self, slug: str) -> str:
+        # One organization per slug whatever the letter case: "ACME" must not pose as "acme".
+        slug = slug.lower()
+        if Organization.objects.filter(slug=slug).exists():
+            raise serializers.ValidationError("An organization with this slug already exists.")
+        return slug
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and not attrs.get("slug"):
@@ -121,6 +133,15 @@ class InvitationSerializer(serializers.ModelSerializer):
         model = Invitation
         fields = ["id", "email", "role", "status", "invited_by", "created_at", "expires_at"]
         read_only_fields = ["id", "created_at", "expires_at"]
+
+    def validate_email(self, email: str) -> str:
+        # Django's validator lets a quoted local part hold control characters, which the
+        # email package turns into line breaks in the To: header.
+        if email.startswith('"') or re.search(UNPRINTABLE, email):
+            raise serializers.ValidationError(
+                "Enter a plain address, without quotes or control characters."
+            )
+        return email
 
     def get_status(self, invitation: Invitation) -> str:
         if invitation.revoked_at is not None:

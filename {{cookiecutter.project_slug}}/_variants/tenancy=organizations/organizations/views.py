@@ -167,6 +167,8 @@ class MembershipDetail(MembershipMixin, generics.RetrieveUpdateDestroyAPIView[Me
                 self.permission_denied(request, message=getattr(permission, "message", None))
 
     def perform_update(self, serializer: serializers.BaseSerializer[Membership]) -> None:
+        if "role" not in serializer.validated_data:  # the one field there is to change
+            raise ValidationError({"role": ["This field is required."]}, code="required")
         role: Role = serializer.validated_data["role"]
         with transaction.atomic():
             mine, target, owners = self.locked(serializer.instance)  # type: ignore[arg-type]
@@ -229,7 +231,7 @@ class InvitationList(InvitationMixin, generics.ListCreateAPIView[Invitation]):
 class InvitationDetail(InvitationMixin, generics.DestroyAPIView[Invitation]):
     """Revoke a pending invitation (admins and owners): its link stops working at once."""
 
-    minimum_roles = {"DELETE": Role.ADMIN}
+    minimum_roles = {"GET": Role.ADMIN, "DELETE": Role.ADMIN}  # GET: OPTIONS and HEAD
 
     def get_queryset(self) -> QuerySet[Invitation]:
         return super().get_queryset().filter(accepted_at=None, revoked_at=None)

@@ -289,3 +289,50 @@ def test_a_member_accepting_is_refused_and_keeps_their_role(client_for, users):
     }
     assert role_in(users["other"]) == "member"
     assert Invitation.objects.get().accepted_at is None
+
+
+def test_an_invitation_from_someone_removed_since_is_refused(client_for, users):
+    """An admin about to be removed invites a second address of theirs as admin: once they
+    are out, the invitation brings nobody back (GitLab's #26801)."""
+    token = invited(client_for, "vip@example.com", "admin")
+    assert client_for("org_owner").delete(member_url(users["admin"])).status_code == 204
+
+    response = accept(client_for("vip"), token)
+
+    assert response.status_code == 400
+    assert "may no longer invite" in refusal(response)
+    assert role_in(users["vip"]) is None
+
+
+def test_an_invitation_above_its_senders_present_role_is_refused(client_for, users):
+    token = invited(client_for, "vip@example.com", "admin")
+    demote = client_for("org_owner").patch(
+        member_url(users["admin"]), {"role": "member"}, format="json"
+    )
+    assert demote.status_code == 200
+
+    response = accept(client_for("vip"), token)
+
+    assert response.status_code == 400
+    assert role_in(users["vip"]) is None
+
+
+def test_an_address_whose_email_only_folds_to_the_invited_one_is_refused(client_for, users):
+    """Unicode case folding would match lookalikes: the Kelvin sign folds to "k"."""
+    token = invited(client_for, "vik@example.com")
+    users["vip"].email = "vi\u212a@example.com"
+    users["vip"].save()
+
+    response = accept(client_for("vip"), token)
+
+    assert response.status_code == 403
+    assert role_in(users["vip"]) is None
+
+
+def test_an_address_with_quotes_or_control_characters_is_refused(client_for):
+    for email in ['"a\x0cb"@example.com', '"a\x1cBcc: x@example.net"@example.com']:
+        response = invite(client_for("admin"), email)
+
+        assert response.status_code == 400, email
+        assert "email" in response.json()["fields"]
+    assert mail.outbox == []

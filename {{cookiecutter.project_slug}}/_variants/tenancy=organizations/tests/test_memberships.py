@@ -230,3 +230,11 @@ def test_two_owners_demoting_or_removing_each_other_at_once_leave_one_owner(user
     assert waited == 2  # both changes were waiting for the memberships at once
     assert sorted(statuses) == ([200, 403] if change == "demote" else [204, 404])
     assert remaining.count(Role.OWNER) == 1
+
+
+def test_a_role_change_without_a_role_is_a_400(client_for, users):
+    response = client_for("org_owner").patch(member_url(users["other"]), {}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"role": ["This field is required."]}
+    assert role_in(users["other"]) == "member"

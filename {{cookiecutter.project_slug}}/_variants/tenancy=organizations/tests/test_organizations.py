@@ -6,14 +6,18 @@ Deleting one deletes everything in it.
 """
 
 from datetime import timedelta
+from typing import cast
 
+from django.forms import inlineformset_factory
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from api.models import Note
+from organizations.admin import KeepsAnOwner
 from organizations.invitations import token_digest
 from organizations.models import Invitation, Membership, Organization
+from organizations.roles import Role
 from tests.tenancy import OTHER_ORGANIZATION, org_url, role_in
 
 
@@ -155,3 +159,54 @@ def test_me_lists_my_memberships_and_roles(client_for):
         for membership in response.json()["memberships"]
     ) == [(OTHER_ORGANIZATION, "owner"), ("initech", "owner")]
     assert client_for("staff").get(reverse("me")).json()["memberships"] == []
+
+
+def test_a_slug_is_lowercase_so_no_organization_poses_as_another(client_for):
+    response = client_for("outsider").post(
+        reverse("organization-list"), {"name": "ACME", "slug": "ACME"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"slug": ["An organization with this slug already exists."]}
+
+
+def test_a_name_is_one_line_of_printable_characters(client_for):
+    """It goes into invitation emails: no line breaks, no direction overrides."""
+    for name in ["Acme\nBcc: x@example.net", "Acme\u2028Evil", "Acme\u202eliveE", "x\x85y"]:
+        response = client_for("outsider").post(
+            reverse("organization-list"), {"name": name}, format="json"
+        )
+
+        assert response.status_code == 400, name
+        assert "name" in response.json()["fields"]
+
+
+def admin_members_form(demote_owners: bool) -> KeepsAnOwner:
+    """The admin's members of acme as submitted, every owner made a member if asked."""
+    acme = Organization.objects.get(slug="acme")
+    members = inlineformset_factory(
+        Organization, Membership, formset=KeepsAnOwner, fields=["user", "role"], extra=0
+    )
+    rows = list(acme.memberships.order_by("pk"))
+    data: dict[str, object] = {
+        "memberships-TOTAL_FORMS": len(rows),
+        "memberships-INITIAL_FORMS": len(rows),
+    }
+    for number, row in enumerate(rows):
+        role = Role.MEMBER if demote_owners and row.role == Role.OWNER else row.role
+        data |= {
+            f"memberships-{number}-id": row.pk,
+            f"memberships-{number}-organization": acme.pk,
+            f"memberships-{number}-user": row.user_id,
+            f"memberships-{number}-role": role,
+        }
+    return cast(KeepsAnOwner, members(data, instance=acme))
+
+
+def test_the_admin_cannot_leave_an_organization_without_an_owner(db):
+    assert admin_members_form(demote_owners=False).is_valid()
+
+    form = admin_members_form(demote_owners=True)
+
+    assert not form.is_valid()
+    assert form.non_form_errors() == ["An organization needs at least one owner."]
