@@ -1,11 +1,15 @@
 """The baked service's web pages in a real browser: headless Chromium, offline, under gunicorn.
 
-For a few representative combinations (each authentication option at least): bake, migrate,
-collectstatic, serve with the production settings (DEBUG off, WhiteNoise for static files)
-under gunicorn, then with Playwright: log in on the browsable API's login page as alice, see
-her notes and only the forms the object rule allows, log out, log in as bob and see the
-other side; open the docs pages and the admin login. Every request must stay on loopback and
-every static file must load. Screenshots land in artifacts/screenshots/<combination>/.
+For a few representative combinations (each authentication option at least, and each tenancy
+option): bake, migrate, collectstatic, serve with the production settings (DEBUG off,
+WhiteNoise for static files) under gunicorn, then with Playwright: log in on the browsable
+API's login page as alice, see her notes and only the forms the object rule allows, log out,
+log in as bob and see the other side; open the docs pages and the admin login. Under
+tenancy=organizations alice and bob are members of the organization "acme" and the notes are
+its notes, at /api/orgs/acme/notes/: alice sees her organizations with her role, and nothing
+of "globex", where she is no member (its notes are neither listed nor reachable: 404).
+Every request must stay on loopback and every static file must load. Screenshots land in
+artifacts/screenshots/<combination>/.
 """
 
 import json
@@ -40,7 +44,7 @@ EXPECTED_CSP_REFUSALS = ("https://cdn.redoc.ly/",)
 
 # alice and bob, one note each; both may create notes under every global policy
 # (DjangoModelPermissions: the "editors" group the data migration creates).
-SEED = f"""
+SEED_FLAT = f"""
 import json
 from django.contrib.auth.models import Group
 from api.models import Note
@@ -55,11 +59,50 @@ User.objects.create_superuser("admin", password="{PASSWORD}")
 print(json.dumps(notes))
 """
 
+# tenancy=organizations: alice and bob are members of "acme" (olga owns it), one note each
+# there; carol owns "globex", where neither is a member, and its note must never show.
+SEED_ORGANIZATIONS = f"""
+import json
+from django.contrib.auth.models import Group
+from api.models import Note
+from organizations.models import Membership, Organization
+from organizations.roles import Role
+from users.models import User
+
+acme = Organization.objects.create(name="Acme", slug="acme")
+globex = Organization.objects.create(name="Globex", slug="globex")
+editors = Group.objects.filter(name="editors")
+people = {{}}
+for name in ("olga", "alice", "bob", "carol"):
+    people[name] = User.objects.create_user(name, password="{PASSWORD}")
+    people[name].groups.add(*editors)
+Membership.objects.create(user=people["olga"], organization=acme, role=Role.OWNER)
+Membership.objects.create(user=people["alice"], organization=acme, role=Role.MEMBER)
+Membership.objects.create(user=people["bob"], organization=acme, role=Role.MEMBER)
+Membership.objects.create(user=people["carol"], organization=globex, role=Role.OWNER)
+notes = {{
+    name: Note.objects.create(
+        title=f"{{name.title()}}'s note", body="", owner=people[name], organization=acme
+    ).pk
+    for name in ("alice", "bob")
+}}
+notes["carol"] = Note.objects.create(
+    title="Carol's note", body="", owner=people["carol"], organization=globex
+).pk
+User.objects.create_superuser("admin", password="{PASSWORD}")
+print(json.dumps(notes))
+"""
+SEED = {"none": SEED_FLAT, "organizations": SEED_ORGANIZATIONS}
+# Where the notes are: the flat routes, or the organization alice and bob belong to.
+NOTES_PATH = {"none": "/api/notes/", "organizations": "/api/orgs/acme/notes/"}
+OTHER_ORGANIZATION_NOTES = "/api/orgs/globex/notes/"
+
 COMBINATIONS = [
     {
         "authentication": "token",
         "default_permission": "IsAuthenticated",
         "object_access": "owner_or_read_only",
+        "tenancy": "none",
         "api_docs": "drf-spectacular",
         "throttling": "yes",
     },
@@ -67,6 +110,7 @@ COMBINATIONS = [
         "authentication": "jwt",
         "default_permission": "IsAuthenticatedOrReadOnly",
         "object_access": "owner_only",
+        "tenancy": "none",
         "api_docs": "drf-spectacular",
         "throttling": "no",
     },
@@ -74,6 +118,7 @@ COMBINATIONS = [
         "authentication": "session",
         "default_permission": "DjangoModelPermissions",
         "object_access": "owner_or_read_only",
+        "tenancy": "none",
         "api_docs": "drf-spectacular",
         "throttling": "yes",
     },
@@ -81,6 +126,24 @@ COMBINATIONS = [
         "authentication": "session",
         "default_permission": "IsAuthenticated",
         "object_access": "owner_only",
+        "tenancy": "none",
+        "api_docs": "none",
+        "throttling": "no",
+    },
+    # Organizations: both object rules, both docs options, sessions and a token option.
+    {
+        "authentication": "token",
+        "default_permission": "DjangoModelPermissions",
+        "object_access": "owner_or_read_only",
+        "tenancy": "organizations",
+        "api_docs": "drf-spectacular",
+        "throttling": "yes",
+    },
+    {
+        "authentication": "session",
+        "default_permission": "IsAuthenticatedOrReadOnly",
+        "object_access": "owner_only",
+        "tenancy": "organizations",
         "api_docs": "none",
         "throttling": "no",
     },
@@ -88,7 +151,7 @@ COMBINATIONS = [
 
 
 def label(answers: dict) -> str:
-    return "-".join(answers[key] for key in matrix.SERVICE_OPTIONS)
+    return "-".join(matrix.full(answers)[key] for key in matrix.SERVICE_OPTIONS)
 
 
 class Browser:
@@ -129,12 +192,12 @@ class Browser:
     def shot(self, name: str) -> None:
         self.page.screenshot(path=self.shots / f"{name}.png", full_page=True)
 
-    def log_in(self, username: str) -> None:
-        self.open("/api-auth/login/?next=/api/notes/")
+    def log_in(self, username: str, landing: str) -> None:
+        self.open(f"/api-auth/login/?next={landing}")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", PASSWORD)
         self.page.click("[type=submit]")
-        self.page.wait_for_url("**/api/notes/")
+        self.page.wait_for_url(f"**{landing}")
 
     def log_out(self) -> None:
         # Bootstrap's dropdown (static JS) opens the menu; logout is a POST with CSRF.
@@ -171,7 +234,9 @@ def test_pages_work_in_a_browser_offline(bakery, database_url_for, chromium, tmp
     env = production_env(database)
     manage(project, env, "migrate", "-v0")
     manage(project, env, "collectstatic", "--noinput", "-v0")
-    notes = json.loads(manage(project, env, "shell", "-v0", "-c", SEED))
+    tenancy = answers["tenancy"]
+    notes = json.loads(manage(project, env, "shell", "-v0", "-c", SEED[tenancy]))
+    notes_path = NOTES_PATH[tenancy]
     others_visible = answers["object_access"] == "owner_or_read_only"
 
     shots = SCREENSHOTS / label(answers)
@@ -193,19 +258,20 @@ def test_pages_work_in_a_browser_offline(bakery, database_url_for, chromium, tmp
         browser.log_out()
 
         # alice: her note and its forms; bob's note read-only, or not there at all.
-        browser.log_in("alice")
+        browser.log_in("alice", notes_path)
         assert page.locator(".navbar .dropdown-toggle").inner_text().strip() == "alice"
         listing = page.locator(".response-info").inner_text()
         assert "Alice's note" in listing
         assert ("Bob's note" in listing) is others_visible
+        assert "Carol's note" not in listing
         assert page.locator("#post-object-form").count() == 1, "alice may create notes"
         browser.shot("notes-as-alice")
 
-        browser.open(f"/api/notes/{notes['alice']}/")
+        browser.open(f"{notes_path}{notes['alice']}/")
         assert browser.has_delete_button() and browser.has_edit_form()
         browser.shot("own-note-as-alice")
 
-        response = browser.open(f"/api/notes/{notes['bob']}/")
+        response = browser.open(f"{notes_path}{notes['bob']}/")
         if others_visible:
             assert response.status == 200
             assert "Bob's note" in page.locator(".response-info").inner_text()
@@ -214,16 +280,33 @@ def test_pages_work_in_a_browser_offline(bakery, database_url_for, chromium, tmp
         assert not browser.has_delete_button() and not browser.has_edit_form()
         browser.shot("others-note-as-alice")
 
+        if tenancy == "organizations":
+            # Her organizations, with her role; another organization does not exist for her,
+            # nor its note, not even by its id under her organization's path.
+            assert browser.open("/api/orgs/").status == 200
+            listing = page.locator(".response-info").inner_text()
+            assert '"slug": "acme"' in listing and '"role": "member"' in listing
+            assert "globex" not in listing.lower()
+            browser.shot("organizations-as-alice")
+            for path in (OTHER_ORGANIZATION_NOTES, f"{OTHER_ORGANIZATION_NOTES}{notes['carol']}/"):
+                response = browser.open(path)
+                assert response.status == 404, path
+                assert "Carol" not in page.content()
+                assert page.locator("#post-object-form").count() == 0
+            browser.shot("other-organization-as-alice")
+            assert browser.open(f"{notes_path}{notes['carol']}/").status == 404
+
         browser.log_out()
 
         # bob: the mirror image.
-        browser.log_in("bob")
+        browser.log_in("bob", notes_path)
         listing = page.locator(".response-info").inner_text()
         assert "Bob's note" in listing
         assert ("Alice's note" in listing) is others_visible
-        browser.open(f"/api/notes/{notes['alice']}/")
+        assert "Carol's note" not in listing
+        browser.open(f"{notes_path}{notes['alice']}/")
         assert not browser.has_delete_button() and not browser.has_edit_form()
-        browser.open(f"/api/notes/{notes['bob']}/")
+        browser.open(f"{notes_path}{notes['bob']}/")
         assert browser.has_delete_button()
         browser.shot("own-note-as-bob")
         browser.log_out()
@@ -239,7 +322,8 @@ def test_pages_work_in_a_browser_offline(bakery, database_url_for, chromium, tmp
 
             browser.open("/api/redoc/")
             page.wait_for_selector("h1")
-            assert page.get_by_text("/api/notes/").count() >= 1
+            documented = {"none": "/api/notes/", "organizations": "/api/orgs/{slug}/notes/"}
+            assert page.get_by_text(documented[tenancy]).count() >= 1
             browser.shot("redoc")
         else:
             assert browser.open("/api/docs/").status == 404

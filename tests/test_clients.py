@@ -19,7 +19,16 @@ follows every page's `next` at page_size=2, reads and updates a note, is refused
 note with the object rule's status and an `Error` body the client parsed, deletes its notes,
 logs out, and sees the old credential refused with a parsed `Error`. The Python flow first
 calls the public operations (API root, health) anonymously: their schema must not ask for
-a credential. Both clients run against the same server; every failure (generator, import,
+a credential.
+
+With tenancy=organizations (per authentication option, owner_or_read_only, and owner_only
+once) alice is a member of "acme", which bob owns, with his note; carol owns "globex" and its
+note. The flows (tests/clients/flow.py, and flow_organizations.ts instead of flow.ts) work
+on acme's notes at /api/orgs/acme/notes/, read alice's memberships, create an organization
+of their own (rename it, list its members, invite, list and revoke the invitation; delete it
+at the end), are refused an invitation in acme (a member's role is too low) and find
+nothing of globex: not its notes, nor its note by id under acme's path (404s, parsed
+`Error`s). Both clients run against the same server; every failure (generator, import,
 tsc, the flow's step) is collected and shown together. The flows' timings per step are
 recorded (record_property) and summed up at the end of the run (tests/conftest.py).
 """
@@ -54,6 +63,30 @@ alice = User.objects.create_user("alice", password="{PASSWORD}")
 bob = User.objects.create_user("bob", password="{PASSWORD}")
 print(json.dumps(Note.objects.create(title="Bob's note", body="", owner=bob).pk))
 """
+# tenancy=organizations: alice is a member of acme, which bob owns (and his note is there);
+# carol's organization, globex, and its note are out of alice's reach.
+SEED_ORGANIZATIONS = f"""
+import json
+from api.models import Note
+from organizations.models import Membership, Organization
+from organizations.roles import Role
+from users.models import User
+
+alice, bob, carol = (
+    User.objects.create_user(name, password="{PASSWORD}", email=f"{{name}}@example.com")
+    for name in ("alice", "bob", "carol")
+)
+acme = Organization.objects.create(name="Acme", slug="acme")
+globex = Organization.objects.create(name="Globex", slug="globex")
+Membership.objects.create(user=bob, organization=acme, role=Role.OWNER)
+Membership.objects.create(user=alice, organization=acme, role=Role.MEMBER)
+Membership.objects.create(user=carol, organization=globex, role=Role.OWNER)
+notes = {{
+    "other": Note.objects.create(title="Bob's note", body="", owner=bob, organization=acme),
+    "foreign": Note.objects.create(title="Carol's", body="", owner=carol, organization=globex),
+}}
+print(json.dumps({{name: note.pk for name, note in notes.items()}}))
+"""
 
 CASES = [
     {
@@ -65,11 +98,33 @@ CASES = [
     }
     for authentication in matrix.OPTIONS["authentication"]
     for object_access in matrix.OPTIONS["object_access"]
+] + [
+    {
+        "authentication": authentication,
+        "default_permission": "IsAuthenticated",
+        "object_access": object_access,
+        "tenancy": "organizations",
+        "api_docs": "drf-spectacular",
+        "throttling": "no",
+    }
+    for authentication, object_access in (
+        ("token", "owner_or_read_only"),
+        ("jwt", "owner_or_read_only"),
+        ("session", "owner_or_read_only"),
+        ("jwt", "owner_only"),
+    )
 ]
+# The TypeScript flow, per tenancy option: its paths differ, and tsc checks them.
+TYPESCRIPT_FLOW = {"none": "flow.ts", "organizations": "flow_organizations.ts"}
+
+
+def tenancy(answers: dict) -> str:
+    return answers.get("tenancy", "none")
 
 
 def label(answers: dict) -> str:
-    return f"{answers['authentication']}-{answers['object_access']}"
+    suffix = "" if tenancy(answers) == "none" else f"-{tenancy(answers)}"
+    return f"{answers['authentication']}-{answers['object_access']}{suffix}"
 
 
 def run(command: list, cwd: Path, env: dict | None = None, timeout: float = 300):
@@ -139,13 +194,13 @@ def python_client(tmp: Path, schema: Path, flow_env: dict) -> tuple[list[str], d
 
 
 def typescript_client(
-    tmp: Path, schema: Path, flow_env: dict, authentication: str, node: str
+    tmp: Path, schema: Path, flow_env: dict, authentication: str, node: str, flow_file: str
 ) -> tuple[list[str], dict]:
     """Generate types, type-check and compile, run the TypeScript flow: (failures, timings)."""
     timings = {}
     work = tmp / "typescript"
     work.mkdir()
-    for name in ("flow.ts", "common.ts"):
+    for name in (flow_file, "common.ts"):
         shutil.copy(CLIENTS / name, work / name)
     shutil.copy(CLIENTS / "auth" / f"{authentication}.ts", work / "auth.ts")
     (work / "node_modules").symlink_to(NODE_MODULES)
@@ -176,7 +231,8 @@ def typescript_client(
         problem = f"tsc --strict rejects the flow against the generated types:\n{output(compiled)}"
         return [problem], timings
     started = time.monotonic()
-    flow = run([node, work / "out" / "flow.js"], cwd=work, env={**os.environ, **flow_env})
+    compiled_flow = work / "out" / Path(flow_file).with_suffix(".js").name
+    flow = run([node, compiled_flow], cwd=work, env={**os.environ, **flow_env})
     timings["flow"] = time.monotonic() - started
     print(flow.stdout, end="")
     if flow.returncode != 0:
@@ -192,7 +248,10 @@ def test_generated_clients_run_a_whole_flow(
     project = bakery.private_copy(answers, tmp_path)
     env = production_env(fresh_database(database_url_for, f"clients_{CASES.index(answers)}"))
     manage(project, env, "migrate", "-v0")
-    other_note = json.loads(manage(project, env, "shell", "-v0", "-c", SEED))
+    organizations = tenancy(answers) == "organizations"
+    seeded = json.loads(
+        manage(project, env, "shell", "-v0", "-c", SEED_ORGANIZATIONS if organizations else SEED)
+    )
     timings = {"bake and migrate": time.monotonic() - started}
 
     failures = []
@@ -208,12 +267,24 @@ def test_generated_clients_run_a_whole_flow(
             "CLIENT_USER": "alice",
             "CLIENT_PASSWORD": PASSWORD,
             "CLIENT_OTHER_USER": "bob",
-            "CLIENT_OTHER_NOTE": str(other_note),
+            "CLIENT_OTHER_NOTE": str(seeded["other"] if organizations else seeded),
             "CLIENT_SCHEMA": str(schema),
+            "CLIENT_TENANCY": tenancy(answers),
         }
+        if organizations:
+            flow_env |= {
+                "CLIENT_ORGANIZATION": "acme",
+                "CLIENT_FOREIGN_ORGANIZATION": "globex",
+                "CLIENT_FOREIGN_NOTE": str(seeded["foreign"]),
+            }
         python_failures, python_timings = python_client(tmp_path, schema, flow_env)
         typescript_failures, typescript_timings = typescript_client(
-            tmp_path, schema, flow_env, answers["authentication"], node
+            tmp_path,
+            schema,
+            flow_env,
+            answers["authentication"],
+            node,
+            TYPESCRIPT_FLOW[tenancy(answers)],
         )
         failures = python_failures + typescript_failures
     timings |= {f"python {step}": seconds for step, seconds in python_timings.items()}

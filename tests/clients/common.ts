@@ -7,11 +7,19 @@ export type Api = Client<paths>;
 // Every error response is documented as this component: tsc fails here without it.
 export type ErrorBody = components["schemas"]["Error"];
 
-// The paths the flow uses, in one place.
+// The paths the flows use, in one place (tsc checks only those a flow calls against the
+// bake's schema: the flat notes' or the organizations').
 export const PATHS = {
   me: "/api/me/",
   notes: "/api/notes/",
   note: "/api/notes/{id}/",
+  organizations: "/api/orgs/",
+  organization: "/api/orgs/{slug}/",
+  members: "/api/orgs/{slug}/members/",
+  invitations: "/api/orgs/{slug}/invitations/",
+  invitation: "/api/orgs/{slug}/invitations/{id}/",
+  orgNotes: "/api/orgs/{slug}/notes/",
+  orgNote: "/api/orgs/{slug}/notes/{id}/",
   token: "/api/auth/token/",
   refresh: "/api/auth/token/refresh/",
   login: "/api/auth/login/",

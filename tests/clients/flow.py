@@ -5,6 +5,13 @@ tests/test_clients.py generates the package ``service_client`` from a baked serv
 users in CLIENT_* variables. Each step prints one line; the first that fails exits non-zero
 with the step's name and what the service answered.
 
+With CLIENT_TENANCY=organizations the notes are an organization's: CLIENT_ORGANIZATION, where
+the user is a member and the other user owns the other note. The flow then also reads its
+memberships, creates an organization of its own (it is the owner: it renames it, lists its
+members, invites, lists and revokes the invitation, and deletes it at the end), is refused
+an invitation where it is only a member, and finds nothing of CLIENT_FOREIGN_ORGANIZATION,
+where it is no member, not even its note (CLIENT_FOREIGN_NOTE) by id under its own one's path.
+
 The generated operations are found by name, through OPERATIONS alone: a rename in the
 schema is a one-line change there. Request bodies are built from the model that the
 generated function's signature names, so model names are never spelled here.
@@ -39,12 +46,27 @@ OPERATIONS = {
     "update_note": "notes.update_note",
     "delete_note": "notes.delete_note",
 }
+# tenancy=organizations: the organizations' operations too (the notes' take a `slug`).
+ORGANIZATION_OPERATIONS = {
+    "list_organizations": "organizations.list_organizations",
+    "create_organization": "organizations.create_organization",
+    "get_organization": "organizations.get_organization",
+    "update_organization": "organizations.update_organization",
+    "delete_organization": "organizations.delete_organization",
+    "list_members": "organizations.list_members",
+    "list_invitations": "organizations.list_invitations",
+    "create_invitation": "organizations.create_invitation",
+    "revoke_invitation": "organizations.revoke_invitation",
+}
+OPERATIONS |= ORGANIZATION_OPERATIONS
 # The operations an authentication option does not have.
 NOT_IN = {
     "token": {"get_csrf_token", "refresh_token"},
     "jwt": {"get_csrf_token"},
     "session": {"refresh_token"},
 }
+# ... nor a tenancy option.
+NOT_IN_TENANCY = {"none": set(ORGANIZATION_OPERATIONS), "organizations": set()}
 ERROR_MODEL = "Error"  # the component every error response is documented with
 # What goes before the credential in its header, per authentication option.
 PREFIX = {"token": "Token", "jwt": "Bearer"}
@@ -59,6 +81,13 @@ OBJECT_ACCESS = os.environ["CLIENT_OBJECT_ACCESS"]
 USER, PASSWORD = os.environ["CLIENT_USER"], os.environ["CLIENT_PASSWORD"]
 OTHER_USER, OTHER_NOTE = os.environ["CLIENT_OTHER_USER"], int(os.environ["CLIENT_OTHER_NOTE"])
 SCHEMA = json.loads(Path(os.environ["CLIENT_SCHEMA"]).read_text())
+TENANCY = os.environ.get("CLIENT_TENANCY", "none")
+if TENANCY == "organizations":
+    ORGANIZATION = os.environ["CLIENT_ORGANIZATION"]
+    FOREIGN_ORGANIZATION = os.environ["CLIENT_FOREIGN_ORGANIZATION"]
+    FOREIGN_NOTE = int(os.environ["CLIENT_FOREIGN_NOTE"])
+# Where the notes are: the notes' operations take the organization's slug, or nothing.
+WHERE = {"slug": ORGANIZATION} if TENANCY == "organizations" else {}
 
 
 class FlowFailed(Exception):
@@ -188,7 +217,7 @@ def flow(step: Steps) -> None:
     step("import the generated client")
     client_module = importlib.import_module(f"{PACKAGE}.client")
     Client, AuthenticatedClient = client_module.Client, client_module.AuthenticatedClient
-    for role in OPERATIONS.keys() - NOT_IN[AUTHENTICATION]:
+    for role in OPERATIONS.keys() - NOT_IN[AUTHENTICATION] - NOT_IN_TENANCY[TENANCY]:
         operation(role)
     anonymous = Client(**SERVICE)
     credentials = {"username": USER, "password": PASSWORD}
@@ -239,11 +268,13 @@ def flow(step: Steps) -> None:
     me = call("get_me", client, 200).parsed
     if me.username != USER:
         fail(f"/api/me/ says {me.username!r}, not {USER!r}")
+    own_organization = organizations(step, client, me) if TENANCY == "organizations" else None
 
     step(f"create {NOTES} notes")
     created = []
     for number in range(NOTES):
-        note = call("create_note", client, 201, body={"title": f"py {number}", "body": "b"}).parsed
+        body = {"title": f"py {number}", "body": "b"}
+        note = call("create_note", client, 201, **WHERE, body=body).parsed
         if note.owner != USER or note.title != f"py {number}":
             fail(f"created note {note!r}")
         created.append(note.id)
@@ -256,7 +287,7 @@ def flow(step: Steps) -> None:
             if cursor is None
             else {"cursor": cursor, "page_size": PAGE_SIZE}
         )
-        page = call("list_notes", client, 200, **arguments).parsed
+        page = call("list_notes", client, 200, **WHERE, **arguments).parsed
         pages += 1
         if len(page.results) > PAGE_SIZE:
             fail(f"page {pages} has {len(page.results)} notes, page_size is {PAGE_SIZE}")
@@ -277,32 +308,46 @@ def flow(step: Steps) -> None:
         fail(f"owner_or_read_only, yet {OTHER_USER}'s note {OTHER_NOTE} is not listed")
 
     step("read one note")
-    note = call("get_note", client, 200, id=created[0]).parsed
+    note = call("get_note", client, 200, **WHERE, id=created[0]).parsed
     if note.id != created[0] or note.title != "py 0":
         fail(f"read {note!r}")
 
     step("update it")
-    note = call("update_note", client, 200, id=created[0], body={"title": "py renamed"}).parsed
+    renamed = {"title": "py renamed"}
+    note = call("update_note", client, 200, **WHERE, id=created[0], body=renamed).parsed
     if (
         note.title != "py renamed"
-        or call("get_note", client, 200, id=created[0]).parsed.title != "py renamed"
+        or call("get_note", client, 200, **WHERE, id=created[0]).parsed.title != "py renamed"
     ):
         fail(f"the update did not take: {note!r}")
 
     step(f"be refused on {OTHER_USER}'s note")
+    theirs = {**WHERE, "id": OTHER_NOTE}
     if OBJECT_ACCESS == "owner_only":
-        refused("get_note", client, 404, id=OTHER_NOTE)
-        refused("update_note", client, 404, id=OTHER_NOTE, body={"title": "mine now"})
+        refused("get_note", client, 404, **theirs)
+        refused("update_note", client, 404, **theirs, body={"title": "mine now"})
     else:
-        other = call("get_note", client, 200, id=OTHER_NOTE).parsed
+        other = call("get_note", client, 200, **theirs).parsed
         if other.owner != OTHER_USER:
             fail(f"{OTHER_USER}'s note reads {other!r}")
-        refused("update_note", client, 403, id=OTHER_NOTE, body={"title": "mine now"})
+        refused("update_note", client, 403, **theirs, body={"title": "mine now"})
+
+    if TENANCY == "organizations":
+        step(f"find nothing of {FOREIGN_ORGANIZATION}, where it is no member")
+        refused("get_note", client, 404, slug=ORGANIZATION, id=FOREIGN_NOTE)
+        refused("get_note", client, 404, slug=FOREIGN_ORGANIZATION, id=FOREIGN_NOTE)
+        refused("list_notes", client, 404, slug=FOREIGN_ORGANIZATION)
+        refused("get_organization", client, 404, slug=FOREIGN_ORGANIZATION)
 
     step("delete the notes it created")
     for identifier in created:
-        call("delete_note", client, 204, id=identifier)
-    refused("get_note", client, 404, id=created[0])
+        call("delete_note", client, 204, **WHERE, id=identifier)
+    refused("get_note", client, 404, **WHERE, id=created[0])
+
+    if own_organization is not None:
+        step("delete the organization it created")
+        call("delete_organization", client, 204, slug=own_organization)
+        refused("get_organization", client, 404, slug=own_organization)
 
     step("log out")
     if AUTHENTICATION == "jwt":
@@ -322,6 +367,63 @@ def flow(step: Steps) -> None:
         )
         refused("get_me", old, 403)
     print("python client: flow complete", flush=True)
+
+
+def role_of(value) -> str:
+    """A role as its name, whether the client parsed it into an enum or not."""
+    return getattr(value, "value", value)
+
+
+def organizations(step: Steps, client, me) -> str:
+    """The organization steps before the notes: the slug of the organization it created."""
+    step("read its memberships in /api/me/")
+    mine = {membership.organization: role_of(membership.role) for membership in me.memberships}
+    if mine.get(ORGANIZATION) != "member" or FOREIGN_ORGANIZATION in mine:
+        fail(f"/api/me/ lists memberships {mine}, not a member of {ORGANIZATION} alone")
+
+    step("list its organizations")
+    listed = call("list_organizations", client, 200).parsed
+    roles = {organization.slug: role_of(organization.role) for organization in listed.results}
+    if roles.get(ORGANIZATION) != "member" or FOREIGN_ORGANIZATION in roles:
+        fail(f"listOrganizations lists {roles}")
+
+    step("create an organization, and own it")
+    created = call("create_organization", client, 201, body={"name": "Python Flow"}).parsed
+    if role_of(created.role) != "owner" or created.name != "Python Flow" or not created.slug:
+        fail(f"created {created!r}")
+    slug = created.slug
+    if role_of(call("get_organization", client, 200, slug=slug).parsed.role) != "owner":
+        fail(f"getOrganization: not the owner of {slug}")
+
+    step("rename it")
+    body = {"name": "Python Flow, renamed"}
+    renamed = call("update_organization", client, 200, slug=slug, body=body).parsed
+    if renamed.name != body["name"] or renamed.slug != slug:
+        fail(f"renamed {renamed!r}")
+
+    step("list the members")
+    members = call("list_members", client, 200, slug=slug).parsed
+    found = [(member.username, role_of(member.role)) for member in members.results]
+    if found != [(USER, "owner")]:
+        fail(f"the members of {slug}: {found}")
+    members = call("list_members", client, 200, slug=ORGANIZATION).parsed
+    found = {member.username: role_of(member.role) for member in members.results}
+    if found.get(USER) != "member" or OTHER_USER not in found:
+        fail(f"the members of {ORGANIZATION}: {found}")
+
+    step("invite someone, list the invitation, revoke it")
+    body = {"email": "newcomer@example.com", "role": "member"}
+    invitation = call("create_invitation", client, 201, slug=slug, body=body).parsed
+    if invitation.email != body["email"] or role_of(invitation.status) != "pending":
+        fail(f"invited {invitation!r}")
+    pending = call("list_invitations", client, 200, slug=slug).parsed
+    if invitation.id not in [item.id for item in pending.results]:
+        fail(f"invitation {invitation.id} is not listed: {pending!r}")
+    call("revoke_invitation", client, 204, slug=slug, id=invitation.id)
+
+    step(f"be refused an invitation in {ORGANIZATION}, as a member")
+    refused("create_invitation", client, 403, slug=ORGANIZATION, body=body)
+    return slug
 
 
 if __name__ == "__main__":

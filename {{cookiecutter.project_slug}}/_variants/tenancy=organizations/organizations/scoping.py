@@ -13,8 +13,8 @@ everywhere else in the API.
 
 from typing import Any
 
-from django.http import Http404
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
 from organizations.models import Membership, Organization
@@ -36,6 +36,6 @@ class OrganizationScopedMixin(generics.GenericAPIView[Any]):
                 .first()
             )
             if membership is None:
-                raise Http404
+                raise NotFound  # DRF's: the browsable API renders it as a page, like others
             self.membership, self.organization = membership, membership.organization
         super().check_permissions(request)

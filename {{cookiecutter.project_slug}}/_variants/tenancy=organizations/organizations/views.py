@@ -10,10 +10,9 @@ from typing import Any, cast
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -149,7 +148,7 @@ class MembershipDetail(MembershipMixin, generics.RetrieveUpdateDestroyAPIView[Me
         )
         by_pk = {row.pk: row for row in rows}
         if mine.pk not in by_pk or target.pk not in by_pk:
-            raise Http404  # one of them left or was removed meanwhile
+            raise NotFound  # one of them left or was removed meanwhile
         owners = sum(row.role == Role.OWNER for row in rows)
         return by_pk[mine.pk], by_pk[target.pk], owners
 
