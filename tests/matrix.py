@@ -46,6 +46,9 @@ PYPROJECT_PACKAGING_KEYS = ("license",)
 
 # Options that decide the generated project's dependencies (checked for every bake).
 DEPENDENCY_OPTIONS = ("authentication", "api_docs")
+# Options that decide INSTALLED_APPS: django-stubs' mypy plugin feeds the app list into every
+# module's cache entry, so a mypy cache serves only services that agree on these.
+INSTALLED_APPS_OPTIONS = (*DEPENDENCY_OPTIONS, "tenancy")
 
 
 def product(keys) -> list[dict[str, str]]:

@@ -165,17 +165,16 @@ def assert_gone(processes: list[psutil.Process]) -> None:
     [
         (signal.SIGTERM, "process group", -signal.SIGTERM),
         (signal.SIGTERM, "controller", -signal.SIGTERM),
-        (signal.SIGINT, "process group", pytest.ExitCode.INTERRUPTED),
     ],
-    ids=["SIGTERM-group", "SIGTERM-controller", "SIGINT-group"],
+    ids=["SIGTERM-group", "SIGTERM-controller"],
 )
 def test_a_signal_stops_the_servers_and_removes_the_directory(folder, signum, target, status):
     """A CI timeout signals the job's process group (GNU timeout: the child, then its group),
-    ``kill PID`` the controller alone (which then signals its workers itself), Ctrl-C the
-    terminal's foreground group. The run's server goes, its directory, its workers, and
+    ``kill PID`` the controller alone (which then signals its workers itself). The run's
+    server goes, its directory, its workers, and
     (SIGTERM to the group) a server that a test started of its own in its tmp_path. Until
     then, the sweep of another run starting leaves them alone."""
-    own_server = signum == signal.SIGTERM and target == "process group"
+    own_server = target == "process group"
     session = Session(folder, "run", hold=True, own_server=own_server)
     session.wait_ready()
     run, server = the_server(folder)

@@ -11,10 +11,10 @@ drf-spectacular `spectacular --validate --fail-on-warn` (tests/test_api_docs.py)
 measures coverage and fails below the project's floor (`fail_under` in pyproject.toml).
 
 Each service also type-checks clean with the project's own mypy configuration. Services with
-the same dependencies (and so the same INSTALLED_APPS, which the Django plugin feeds into
-every module's cache entry) share a mypy cache, used by one mypy at a time: the first
-service of a set pays for a full check (~9 s), the others re-analyse only the modules that
-differ (~1 s).
+the same INSTALLED_APPS (the same dependencies and tenancy: the Django plugin feeds the app
+list into every module's cache entry, and a cache that saw other apps re-checks everything,
+~15 s) share a mypy cache, used by one mypy at a time: the first service of a set pays for a
+full check (~9 s), the others re-analyse only the modules that differ (~1 s).
 """
 
 import fcntl
@@ -62,14 +62,14 @@ def project_plugins(project: Path) -> list[str]:
 
 
 def type_check(project: Path, service: dict, caches: Path) -> subprocess.CompletedProcess:
-    """mypy over the project, with a cache of its dependency set that no other mypy is using.
+    """mypy over the project, with a cache of its set of apps that no other mypy is using.
 
     The first free cache of the set is taken (a lock file per cache): a worker never waits for
     another's check, and a set gets a second cache only when two workers needed it at once.
     """
-    dependencies = matrix.ident({key: service[key] for key in matrix.DEPENDENCY_OPTIONS})
+    apps = matrix.ident({key: service[key] for key in matrix.INSTALLED_APPS_OPTIONS})
     for slot in itertools.count():
-        cache = caches / f"mypy-cache-{dependencies}-{slot}"
+        cache = caches / f"mypy-cache-{apps}-{slot}"
         with open(f"{cache}.lock", "w") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
