@@ -5,8 +5,9 @@ compute its share without talking to the others. A service's bake test (its 24 p
 combinations) and its generated suite share a shard, so a runner bakes a service group once.
 Services are dealt round-robin in the order of a hash of their ids: matrix order would give a
 shard the same docs and throttling options every time, and their suites differ in length. The
-other tests are dealt round-robin in node-id order, which spreads each module's heavy cases
-(fresh installs, browsers) across the runners.
+other tests are dealt in node-id order, each to the shard with the fewest tests so far, which
+spreads each module's heavy cases (fresh installs, browsers) across the runners and evens out
+the counts.
 """
 
 import hashlib
@@ -43,11 +44,15 @@ def service_of(nodeid: str) -> str | None:
 def assign(nodeids: list[str], count: int) -> dict[str, int]:
     """Node id -> shard number, 1..count."""
     shards = {}
-    others = sorted(nodeid for nodeid in nodeids if service_of(nodeid) is None)
-    for position, nodeid in enumerate(others):
-        shards[nodeid] = position % count + 1
+    sizes = dict.fromkeys(range(1, count + 1), 0)
     for nodeid in nodeids:
         service = service_of(nodeid)
         if service is not None:
             shards[nodeid] = SERVICE_INDEX[service] % count + 1
+            sizes[shards[nodeid]] += 1
+    # The rest in node-id order, each to the shard with the fewest tests so far (the first of
+    # them on a tie): the services' tests come in pairs or more, and this evens the counts out.
+    for nodeid in sorted(nodeid for nodeid in nodeids if service_of(nodeid) is None):
+        shards[nodeid] = min(sizes, key=lambda shard: (sizes[shard], shard))
+        sizes[shards[nodeid]] += 1
     return shards

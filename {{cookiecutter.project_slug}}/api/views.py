@@ -170,7 +170,8 @@ class NoteList(NotePolicyMixin, generics.ListCreateAPIView[Note]):
             # the quota. FOR NO KEY UPDATE does not block inserts that merely reference the
             # user (tokens, login records), as FOR UPDATE would.
             User.objects.select_for_update(no_key=True).get(pk=owner.pk)
-            if Note.objects.filter(owner=owner).count() >= quota:
+            # Counting stops at the quota: a check never reads more than `quota` index entries.
+            if Note.objects.filter(owner=owner)[:quota].count() >= quota:
                 raise NoteQuotaReached(quota)
 {%- if cookiecutter.tenancy == "organizations" %}
             serializer.save(owner=owner, organization=self.organization)
