@@ -1,6 +1,7 @@
 """Requests that run at the same moment, as separate workers would run them."""
 
 import threading
+import time
 from collections.abc import Callable
 
 from django.db import connection
@@ -33,3 +34,12 @@ def backends_waiting_for_a_lock() -> int:
         )
         (waiting,) = cursor.fetchone()
     return int(waiting)
+
+
+def backends_waiting_once(expected: int, timeout: float = 5) -> int:
+    """How many backends wait for a lock, once ``expected`` of them do or ``timeout`` seconds
+    have passed: requests started on other connections take a moment to reach the lock."""
+    deadline = time.monotonic() + timeout
+    while backends_waiting_for_a_lock() < expected and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return backends_waiting_for_a_lock()

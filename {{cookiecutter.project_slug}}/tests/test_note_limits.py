@@ -6,7 +6,6 @@ service render, in JSON or in the browsable API, stays under PAGE_BYTES_BOUND.
 """
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -20,7 +19,7 @@ from rest_framework.test import APIClient
 from api.models import Note
 from api.pagination import BoundedCursorPagination
 from tests.actors import new_note, note_detail_url, note_list_url
-from tests.concurrency import backends_waiting_for_a_lock, on_a_connection_of_its_own
+from tests.concurrency import backends_waiting_once, on_a_connection_of_its_own
 from tests.conftest import PASSWORD
 from users.models import User
 
@@ -150,10 +149,7 @@ def test_concurrent_creates_take_turns_and_cannot_overshoot_the_quota(users):
     try:
         assert holding.wait(timeout=10)
         creators += [on_a_connection_of_its_own(create(title)) for title in ("A", "B")]
-        deadline = time.monotonic() + 5
-        while backends_waiting_for_a_lock() < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        waited = backends_waiting_for_a_lock()
+        waited = backends_waiting_once(2)
     finally:
         release.set()
         holder.join(timeout=10)

@@ -7,7 +7,6 @@ a valid one: always 401, never 500."""
 import base64
 import json
 import threading
-import time
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -20,7 +19,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from api.authentication import CHAIN_CLAIM, JWTAuthentication, RefreshToken, lock_chain
 from api.credentials import RefreshChainThrottle, RefreshTokenPair
-from tests.concurrency import backends_waiting_for_a_lock, on_a_connection_of_its_own
+from tests.concurrency import backends_waiting_once, on_a_connection_of_its_own
 from tests.conftest import PASSWORD
 from users.models import User
 
@@ -154,10 +153,7 @@ def test_a_refresh_racing_the_end_of_its_chain_waits_for_it_and_is_refused(users
         refreshing = on_a_connection_of_its_own(
             lambda: statuses.append(refresh(tokens["login"]).status_code)
         )
-        deadline = time.monotonic() + 5
-        while backends_waiting_for_a_lock() < 1 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        waited = backends_waiting_for_a_lock()
+        waited = backends_waiting_once(1)
     finally:
         release.set()
         ending.join(timeout=10)

@@ -8,7 +8,6 @@ A refusal names the role it needed.
 """
 
 import threading
-import time
 from collections.abc import Callable
 
 import pytest
@@ -17,7 +16,7 @@ from rest_framework.test import APIClient
 
 from organizations.models import Membership, Organization
 from organizations.roles import Role
-from tests.concurrency import backends_waiting_for_a_lock, on_a_connection_of_its_own
+from tests.concurrency import backends_waiting_once, on_a_connection_of_its_own
 from tests.tenancy import join, member_url, role_in
 from users.models import User
 
@@ -212,10 +211,7 @@ def test_two_owners_demoting_or_removing_each_other_at_once_leave_one_owner(user
                 on_a_connection_of_its_own(request(first, second)),
                 on_a_connection_of_its_own(request(second, first)),
             ]
-            deadline = time.monotonic() + 5
-            while backends_waiting_for_a_lock() < 2 and time.monotonic() < deadline:
-                time.sleep(0.02)
-            waited = backends_waiting_for_a_lock()
+            waited = backends_waiting_once(2)
         finally:
             release.set()
             holder.join(timeout=10)
