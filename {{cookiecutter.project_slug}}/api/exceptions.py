@@ -89,12 +89,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
     # Imported here: api/security.py imports this module, and rest_framework.views imports
-    # the throttle classes (api/throttling.py), which import api/security.py.
+    # the throttle classes (api/throttling.py), which import api/security.py; so does the
+    # audit trail.
     from rest_framework.views import exception_handler as drf_exception_handler
+
+    from audit.refusals import record_refusal
 
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
+    record_refusal(exc, context)  # 401, 403 and 429 are audit events (audit/refusals.py)
     body = body_of(exc)
     # A serializer's errors link back to it, and the browsable API shows the failed form
     # again from that serializer, with what was posted: the body keeps the link.

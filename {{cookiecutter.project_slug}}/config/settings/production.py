@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.database import with_options
 
 from .base import *  # noqa: F403
-from .base import DATABASE_OPTIONS, env
+from .base import DATABASE_OPTIONS, LOGGING, env, log_format
 
 
 def required(name: str, example: str) -> str:
@@ -49,6 +49,12 @@ INVITATION_LINK = required("INVITATION_LINK", "https://app.example.com/invitatio
 if "{token}" not in INVITATION_LINK:
     raise ImproperlyConfigured("INVITATION_LINK needs {token} where the token goes")
 {%- endif %}
+
+# LOGGING
+# ------------------------------------------------------------------------------
+# One JSON object per line on stdout, each with its request_id, unless LOG_FORMAT=text:
+# what a log system (Loki, Elasticsearch, CloudWatch, Datadog) reads without a parsing rule.
+LOGGING["handlers"]["console"]["formatter"] = log_format(default="json")
 
 # DATABASE
 # ------------------------------------------------------------------------------

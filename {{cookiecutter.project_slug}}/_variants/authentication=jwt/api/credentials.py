@@ -50,6 +50,7 @@ from api.authentication import (
 )
 from api.password import JSONOnly, LogoutEverywhereView, PasswordChangeView, username_field
 from api.security import client_ip
+from audit.events import Event, record, target
 from users.models import User
 from users.signals import credentials_revoked
 
@@ -87,10 +88,22 @@ def presented_token(raw: str) -> RefreshToken:
     try:
         return RefreshToken(raw)  # type: ignore[arg-type]  # simplejwt takes the encoded str
     except ReusedToken as reused:
-        reused.token.end_chain()
+        end_reused_chain(reused.token)
         raise ChainEnded from reused
     except TokenError as error:
         raise InvalidToken(error.args[0]) from error
+
+
+def end_reused_chain(token: RefreshToken) -> None:
+    """A refresh token came back after it was used: whoever holds the chain, the client or
+    a thief, loses it. An audit event says so, naming the chain's user."""
+    token.end_chain()
+    user_id = token.get(api_settings.USER_ID_CLAIM)
+    record(
+        Event.CREDENTIALS_REVOKED,
+        target=target("user", user_id),
+        reason={"code": "token_reused", "chain": token.get(CHAIN_CLAIM)},
+    )
 
 
 class RefreshSerializer(serializers.Serializer):
@@ -119,7 +132,7 @@ class RefreshSerializer(serializers.Serializer):
         check_stamp(refresh, user)
         successor = refresh.use()
         if successor is None:  # another request used it a moment ago: a reuse
-            refresh.end_chain()
+            end_reused_chain(refresh)
             raise ChainEnded
         return {"access": str(successor.access_token), "refresh": str(successor)}
 
@@ -204,7 +217,10 @@ class LogoutSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # A token already used: presented_token() has ended its chain, as was asked.
         with contextlib.suppress(ChainEnded):
-            presented_token(attrs["refresh"]).end_chain()
+            token = presented_token(attrs["refresh"])
+            token.end_chain()
+            user_id = token.get(api_settings.USER_ID_CLAIM)
+            record(Event.LOGOUT, actor=user_id, target=target("user", user_id))
         return attrs
 
 

@@ -67,12 +67,17 @@ class LoginFormThrottleMiddleware:
             # reads only the request's .user and .META and the view's throttle_scope.
             if not throttle.allow_request(request, LOGIN_FORM):  # type: ignore[arg-type]
                 seconds = math.ceil(throttle.wait() or 0)
+                message = f"Too many password attempts. Try again in {seconds} seconds."
                 response = HttpResponse(
-                    f"Too many password attempts. Try again in {seconds} seconds.",
+                    message,
                     status=429,
                     content_type="text/plain; charset=utf-8",
                 )
                 response["Retry-After"] = str(seconds)
+                # Imported here: DRF imports this module while rest_framework.views loads.
+                from audit.events import Event, record
+
+                record(Event.THROTTLED, reason={"code": "throttled", "message": message})
                 return response
         return self.get_response(request)
 
