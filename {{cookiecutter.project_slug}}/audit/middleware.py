@@ -37,8 +37,8 @@ class RequestIDMiddleware:
         token = current_request.set(context)
         try:
             response = self.get_response(request)
+            response["X-Request-ID"] = context.request_id
             flush(context, response)
         finally:
             current_request.reset(token)
-        response["X-Request-ID"] = context.request_id
         return response

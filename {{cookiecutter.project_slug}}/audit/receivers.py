@@ -20,6 +20,9 @@ from users.signals import credentials_revoked
 
 # Set on a request whose logout is part of logging out everywhere: one event, logout.all.
 LOGGING_OUT_EVERYWHERE = "_audit_logging_out_everywhere"
+# Set on a request whose login failed: the refusal it gets (simplejwt answers 401) is that
+# failure, already recorded, not an access.denied as well (audit/refusals.py).
+LOGIN_FAILED = "_audit_login_failed"
 
 
 @receiver(user_logged_in, dispatch_uid="audit.receivers.logged_in")
@@ -35,6 +38,8 @@ def login_failed(
     is named by its digest; Django has already masked the password in ``credentials``."""
     username = credentials.get(User.USERNAME_FIELD)
     locked_out = bool(getattr(request, "axes_locked_out", False))
+    if request is not None:
+        setattr(getattr(request, "_request", request), LOGIN_FAILED, True)
     record(
         Event.LOGIN_FAILED,
         target=target("username", username_digest(str(username or ""))),
@@ -47,12 +52,16 @@ def locked_out(sender: Any, request: HttpRequest, username: str | None, **kwargs
     """The failure that starts a lockout; django-axes sends the signal again for each attempt
     refused during it, which login.failed records (so a client that keeps trying costs no
     write)."""
-    if getattr(request, "axes_failures_since_start", None) != settings.AXES_FAILURE_LIMIT:
+    # Counted by this request (None: refused during the lockout, and not counted). At the
+    # limit or past it: two failures counted at once can both read a count past the limit.
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures is None or failures < settings.AXES_FAILURE_LIMIT:
         return
+    # django-axes names the username by its digest already (AXES_USERNAME_CALLABLE).
     record(
         Event.LOGIN_LOCKED_OUT,
-        target=target("username", username_digest(username or "")),
-        reason={"failures": settings.AXES_FAILURE_LIMIT},
+        target=target("username", username or ""),
+        reason={"failures": failures},
     )
 
 

@@ -11,6 +11,9 @@ from django.urls import get_resolver, reverse
 from api.management.commands.permission_report import routes
 from tests.access_policy import POLICY, expand
 from tests.actors import ACTORS, ROUTE_BODIES, url_kwargs
+from tests.audit_trail import logged
+
+DENIED = "access.denied"
 
 # A body that is valid for each write method, so the status says only "allowed or not";
 # tests/actors.py names the cells that need another (ROUTE_BODIES).
@@ -41,16 +44,39 @@ def undone() -> Iterator[None]:
 
 
 @pytest.mark.parametrize(("route", "method"), ROWS)
-def test_access_policy(subtests, clients, note, route, method):
-    """One row of the table: each actor's cell is a subtest, reported on its own."""
+def test_access_policy(subtests, caplog, clients, note, route, method):
+    """One row of the table: each actor's cell is a subtest, reported on its own. A cell
+    refused with 401 or 403 leaves one access.denied in the log, as the client got it."""
     url = reverse(route, kwargs=url_kwargs(note).get(route))
     body = ROUTE_BODIES.get((route, method), BODIES.get(method))
     for actor, expected in zip(ACTORS, POLICY[route, method], strict=True):
         with subtests.test(actor=actor), undone():
             client = clients[actor]
+            caplog.clear()
             response = getattr(client, method.lower())(url, body, format="json")
 
             assert response.status_code == expected, response.content
+            denials = [event for event in logged(caplog.records) if event["event"] == DENIED]
+            if expected in (401, 403):
+                assert_logged_as_answered(denials, response)
+            else:
+                assert denials == []
+
+
+def assert_logged_as_answered(denials: list[dict], response) -> None:
+    """One access.denied with the status, request id, code and message the client got, and
+    a permission class of the view when one refused (audit/refusals.py)."""
+    assert len(denials) == 1, denials
+    (event,) = denials
+    answer = response.json()
+    assert event["status"] == response.status_code
+    assert event["request_id"] == response["X-Request-ID"]
+    assert event["reason"]["code"] == answer["code"]
+    assert event["reason"]["message"] == answer["detail"]
+    if answer["code"] in ("not_authenticated", "permission_denied"):
+        view = response.renderer_context["view"]
+        classes = {type(permission).__name__ for permission in view.get_permissions()}
+        assert set(event["reason"]["permission"].split(" or ")) <= classes
 
 
 def test_every_actor_has_a_status_in_every_row():

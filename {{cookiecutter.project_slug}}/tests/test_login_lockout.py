@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.errors import lockout_response
+from audit.events import username_digest
 from tests.auth import CREDENTIALS_ROUTE
 from tests.conftest import PASSWORD
 
@@ -158,7 +159,7 @@ def test_what_a_refused_login_stores_stays_bounded(users):
         client.post(f"{reverse(CREDENTIALS_ROUTE)}?padding={big}", body, format="json")
     form_login("rest_framework:login", "owner", f"guess-{big}")
 
-    attempt = AccessAttempt.objects.get(username="owner")
+    attempt = AccessAttempt.objects.get(username=username_digest("owner"))
 
     assert attempt.failures_since_start == LIMIT
     assert attempt.get_data == attempt.post_data == ""
@@ -167,7 +168,7 @@ def test_what_a_refused_login_stores_stays_bounded(users):
 def test_a_locked_out_client_costs_no_write(users):
     for i in range(LIMIT):
         api_login("owner", f"guess-{i}")
-    before = AccessAttempt.objects.values().get(username="owner")
+    before = AccessAttempt.objects.values().get(username=username_digest("owner"))
 
     with CaptureQueriesContext(connection) as queries:
         statuses = {api_login("owner", f"again-{i}").status_code for i in range(5)}
@@ -175,4 +176,15 @@ def test_a_locked_out_client_costs_no_write(users):
     assert statuses == {429}
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE")]
     assert writes == []
-    assert AccessAttempt.objects.values().get(username="owner") == before
+    assert AccessAttempt.objects.values().get(username=username_digest("owner")) == before
+
+
+def test_a_password_typed_as_a_username_is_not_stored(db):
+    """django-axes counts failures per username, and keeps what it counted by: the username's
+    digest (audit.events.username_digest, as the audit trail names it), not what was typed."""
+    typed = "Tr0ub4dor&3-typed-in-the-wrong-field"
+    api_login(typed, "whatever")
+
+    (attempt,) = AccessAttempt.objects.all()
+    assert attempt.username == username_digest(typed)
+    assert typed not in str(list(AccessAttempt.objects.values()))

@@ -165,6 +165,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "api.security.client_ip"
+# Failures are counted, and stored, by the username's digest: people type passwords into
+# username fields, and AccessAttempt rows show in the admin.
+AXES_USERNAME_CALLABLE = "audit.events.lockout_username"
 AXES_LOCKOUT_CALLABLE = "api.errors.lockout_response"
 # A refused attempt during a lockout writes nothing: the lockout runs its course from the
 # failure that started it, and a client that keeps trying costs no database write.
@@ -419,7 +422,10 @@ def log_format(default: str) -> str:
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "audit.logs.RequestIDFilter"}},
+    "filters": {
+        "request_id": {"()": "audit.logs.RequestIDFilter"},
+        "referer": {"()": "audit.logs.RefererFilter"},
+    },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "audit.logs.JsonFormatter"},
@@ -428,7 +434,7 @@ LOGGING: dict[str, Any] = {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["request_id"],
+            "filters": ["request_id", "referer"],
             "formatter": log_format(default="text"),
         },
     },

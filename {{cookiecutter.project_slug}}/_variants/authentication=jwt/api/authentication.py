@@ -126,11 +126,12 @@ class RefreshToken(tokens.RefreshToken):
         if BlacklistedToken.objects.filter(token__jti=self[api_settings.JTI_CLAIM]).exists():
             raise ReusedToken(self)
 
-    def end_chain(self) -> None:
-        """Ends every token of this token's chain."""
+    def end_chain(self) -> int:
+        """Ends every token of this token's chain; how many were still usable (0: it had
+        ended already)."""
         with transaction.atomic():
             lock_chain(self.get(CHAIN_CLAIM))
-            end_refresh_tokens(
+            return end_refresh_tokens(
                 OutstandingToken.objects.filter(
                     user_id=self.get(api_settings.USER_ID_CLAIM),
                     token__startswith=f"{CHAIN_CLAIM}={self.get(CHAIN_CLAIM)} ",
@@ -138,12 +139,13 @@ class RefreshToken(tokens.RefreshToken):
             )
 
 
-def end_refresh_tokens(outstanding: "QuerySet[OutstandingToken]") -> None:
-    """Blacklists the refresh tokens of ``outstanding`` that are still usable."""
+def end_refresh_tokens(outstanding: "QuerySet[OutstandingToken]") -> int:
+    """Blacklists the refresh tokens of ``outstanding`` that are still usable; how many."""
     unused = outstanding.filter(expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
-    BlacklistedToken.objects.bulk_create(
+    ended = BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in unused], ignore_conflicts=True
     )
+    return len(ended)
 
 
 def check_stamp(token: Token, user: User) -> None:

@@ -96,8 +96,10 @@ def presented_token(raw: str) -> RefreshToken:
 
 def end_reused_chain(token: RefreshToken) -> None:
     """A refresh token came back after it was used: whoever holds the chain, the client or
-    a thief, loses it. An audit event says so, naming the chain's user."""
-    token.end_chain()
+    a thief, loses it. An audit event says so, naming the chain's user, once: replaying a
+    token of a chain that has ended already changes nothing and stores nothing."""
+    if not token.end_chain():
+        return
     user_id = token.get(api_settings.USER_ID_CLAIM)
     record(
         Event.CREDENTIALS_REVOKED,
@@ -218,9 +220,11 @@ class LogoutSerializer(serializers.Serializer):
         # A token already used: presented_token() has ended its chain, as was asked.
         with contextlib.suppress(ChainEnded):
             token = presented_token(attrs["refresh"])
-            token.end_chain()
-            user_id = token.get(api_settings.USER_ID_CLAIM)
-            record(Event.LOGOUT, actor=user_id, target=target("user", user_id))
+            if token.end_chain():  # a chain that had ended already: nothing happened
+                # The claim holds the id as a string (simplejwt's way); the trail names a
+                # user by the integer id, as every other event does.
+                user_id = int(token[api_settings.USER_ID_CLAIM])
+                record(Event.LOGOUT, actor=user_id, target=target("user", user_id))
         return attrs
 
 

@@ -1,6 +1,10 @@
 """How the tests authenticate, for django-rest-knox's TokenAuthentication."""
 
+from collections.abc import Callable
+
+from django.urls import reverse
 from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 # TokenAuthentication sends WWW-Authenticate, so DRF answers anonymous requests with 401.
 ANONYMOUS_STATUS = 401
@@ -24,3 +28,21 @@ def authenticate(client, user):
     """Send a new token of ``user`` in the Authorization header of every request."""
     _, key = AuthToken.objects.create(user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+
+def send_an_unknown_credential(client):
+    """A token of knox's form that the service never issued: the authentication refuses it
+    (401) before any permission class is asked."""
+    client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 64)
+
+
+def issued(client, response) -> list[str]:
+    """The secrets a login's answer gave the client: the token."""
+    return [response.json()["token"]]
+
+
+def logging_out(user) -> Callable[[], object]:
+    """A new token of ``user``, and the request that ends it (POST /api/auth/logout/)."""
+    client = APIClient()
+    authenticate(client, user)
+    return lambda: client.post(reverse("auth-logout"))

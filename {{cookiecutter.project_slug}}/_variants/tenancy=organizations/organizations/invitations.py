@@ -20,6 +20,7 @@ from django.utils import timezone
 from rest_framework import status
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 
+from audit.events import Event, record, target
 from organizations.models import Invitation, Membership, Organization
 from organizations.roles import Role
 from users.models import User
@@ -39,6 +40,14 @@ class InvitationNotSent(APIException):
     wait = 30
 
 
+class NotYourInvitation(PermissionDenied):
+    """403: the invitation was sent to another address than the account's."""
+
+    default_detail = (
+        "This invitation is for another email address. Log in with the account it was sent to."
+    )
+
+
 class AlreadyMember(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "You are already a member of this organization."
@@ -56,6 +65,15 @@ def invite(organization: Organization, inviter: User, email: str, role: Role) ->
             token_hash=token_digest(token),
             invited_by=inviter,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+        )
+        # By id: the address and the token stay out of the trail. The event goes out once
+        # the invitation commits: a mail refused below rolls both back.
+        record(
+            Event.INVITATION_CREATED,
+            actor=inviter,
+            organization=organization,
+            target=target("invitation", invitation.pk),
+            changes={"role": [None, Role(role).label]},
         )
         link = settings.INVITATION_LINK.format(token=token)
         try:
@@ -134,10 +152,7 @@ def accept(token: str, user: User) -> Membership:
                 }
             )
         if not user.email or ascii_lowercase(user.email) != ascii_lowercase(invitation.email):
-            raise PermissionDenied(
-                "This invitation is for another email address. Log in with the account "
-                "it was sent to."
-            )
+            raise NotYourInvitation
         try:
             with transaction.atomic():  # a savepoint: the refusal below keeps the invitation
                 membership = Membership.objects.create(
@@ -148,4 +163,11 @@ def accept(token: str, user: User) -> Membership:
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        record(
+            Event.INVITATION_ACCEPTED,
+            actor=user,
+            organization=invitation.organization,
+            target=target("invitation", invitation.pk),
+            changes={"role": [None, Role(invitation.role).label]},
+        )
     return membership

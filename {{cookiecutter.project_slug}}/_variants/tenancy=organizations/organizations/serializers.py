@@ -1,6 +1,6 @@
 import re
 import secrets
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.validators import RegexValidator
 from django.db.models import Manager
@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from rest_framework import serializers
 
+from audit.events import Event
+from audit.models import AuditEvent
 from organizations.models import Invitation, Membership, Organization
 from organizations.roles import Role
 from users.models import User
@@ -157,3 +159,85 @@ class AcceptInvitationSerializer(serializers.Serializer):
     """In: the token from the invitation's link."""
 
     token = serializers.CharField(max_length=100, write_only=True)
+
+
+# The largest id PostgreSQL's bigint holds: users' ids, as the trail keeps them.
+LARGEST_ID = 2**63 - 1
+# What an organization's trail holds: the events recorded with an organization. The others
+# (logins, refusals) belong to no organization, so filtering by one is a client's mistake.
+ORGANIZATION_EVENTS = (
+    Event.ORG_CREATED,
+    Event.ORG_UPDATED,
+    Event.ORG_DELETED,
+    Event.MEMBER_ROLE_CHANGED,
+    Event.MEMBER_REMOVED,
+    Event.MEMBER_LEFT,
+    Event.INVITATION_CREATED,
+    Event.INVITATION_ACCEPTED,
+    Event.INVITATION_REVOKED,
+)
+EVENT_NAMES = [event.value for event in ORGANIZATION_EVENTS]
+
+
+class AuditTarget(TypedDict):
+    """What an event is about: an "organization", a "user" or an "invitation", by id."""
+
+    type: str
+    id: str
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    """One event of the organization's audit trail: what happened, when, who did it, to
+    what, and the request that did it."""
+
+    event = serializers.ChoiceField(choices=EVENT_NAMES, read_only=True)
+    actor = serializers.IntegerField(
+        source="actor_id", read_only=True, allow_null=True, help_text="The user's id."
+    )
+    target = serializers.SerializerMethodField(help_text="What the event is about.")
+    reason = serializers.SerializerMethodField(help_text="Why, for an event that has one.")
+    changes = serializers.SerializerMethodField(
+        help_text='What changed, as `{"field": [before, after]}`: a name, a role.'
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "event",
+            "at",
+            "actor",
+            "ip",
+            "method",
+            "path",
+            "status",
+            "request_id",
+            "target",
+            "reason",
+            "changes",
+        ]
+        read_only_fields = fields
+
+    def get_target(self, event: AuditEvent) -> AuditTarget | None:
+        if not event.target_type:
+            return None
+        return AuditTarget(type=event.target_type, id=event.target_id)
+
+    def get_reason(self, event: AuditEvent) -> dict[str, Any] | None:
+        reason: dict[str, Any] | None = event.details.get("reason")
+        return reason
+
+    def get_changes(self, event: AuditEvent) -> dict[str, list[Any]] | None:
+        changes: dict[str, list[Any]] | None = event.details.get("changes")
+        return changes
+
+
+class AuditEventFilterSerializer(serializers.Serializer):
+    """The audit trail's query parameters: each narrows the list down."""
+
+    event = serializers.ChoiceField(
+        choices=EVENT_NAMES, required=False, help_text="Only the events of this name."
+    )
+    actor = serializers.IntegerField(
+        min_value=1, max_value=LARGEST_ID, required=False, help_text="Only this user's events."
+    )

@@ -1,4 +1,5 @@
-"""/api/orgs/...: organizations, their members, invitations and notes; and accepting."""
+"""/api/orgs/...: organizations, their members, invitations, notes and audit trail; and
+accepting."""
 
 from django.urls import include, path
 
@@ -11,6 +12,7 @@ organization_routes = [
     path("members/<int:user_id>/", views.MembershipDetail.as_view(), name="membership-detail"),
     path("invitations/", views.InvitationList.as_view(), name="invitation-list"),
     path("invitations/<int:pk>/", views.InvitationDetail.as_view(), name="invitation-detail"),
+    path("audit-events/", views.AuditEventList.as_view(), name="audit-event-list"),
     path("notes/", notes.NoteList.as_view(), name="note-list"),
     path("notes/<int:pk>/", notes.NoteDetail.as_view(), name="note-detail"),
 ]

@@ -2,6 +2,10 @@
 
 Every view under /api/orgs/<slug>/ is an ``OrganizationScopedMixin``: outsiders get 404,
 and ``minimum_roles`` names the role each method needs (``HasOrganizationRole``).
+
+Each change is an audit event of the organization (audit/events.py), recorded where it is
+made and sent out only once it commits: a change refused or rolled back leaves none. Admins
+and owners read the organization's events at /api/orgs/<slug>/audit-events/.
 """
 
 from collections.abc import Sequence
@@ -18,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from api.pagination import BoundedCursorPagination
 from api.utils.permission import (
     CanManageMembership,
     HasOrganizationRole,
@@ -25,12 +30,17 @@ from api.utils.permission import (
     IsOrganizationMember,
     role_name,
 )
+from audit.events import Event, record
+from audit.events import target as audit_target
+from audit.models import AuditEvent
 from organizations import invitations
 from organizations.models import Invitation, Membership, Organization
 from organizations.roles import Role
 from organizations.scoping import OrganizationScopedMixin
 from organizations.serializers import (
     AcceptInvitationSerializer,
+    AuditEventFilterSerializer,
+    AuditEventSerializer,
     InvitationSerializer,
     MembershipSerializer,
     MyMembershipSerializer,
@@ -51,6 +61,13 @@ class LastOwner(APIException):
         "or delete the organization."
     )
     default_code = "last_owner"
+
+
+class AboveYourRole(PermissionDenied):
+    """403: granting or inviting with a role above the requester's own."""
+
+    def __init__(self, action: str, mine: int) -> None:
+        super().__init__(f"You cannot {action} a role above your own ({role_name(mine)}).")
 
 
 class OrganizationQuotaReached(PermissionDenied):
@@ -88,6 +105,12 @@ class OrganizationList(generics.ListCreateAPIView[Organization]):
                     raise OrganizationQuotaReached(quota)
                 organization = serializer.save()
                 Membership.objects.create(user=user, organization=organization, role=Role.OWNER)
+                record(
+                    Event.ORG_CREATED,
+                    organization=organization,
+                    target=audit_target("organization", organization.pk),
+                    changes={"name": [None, organization.name]},
+                )
         except IntegrityError as error:  # the slug was taken meanwhile
             raise ValidationError(
                 {"slug": ["An organization with this slug already exists."]}, code="invalid"
@@ -109,6 +132,47 @@ class OrganizationDetail(
     def get_object(self) -> Organization:
         self.organization.role = self.membership.role  # type: ignore[attr-defined,union-attr]
         return self.organization
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Organization]) -> None:
+        with transaction.atomic():
+            # The row as it is now, locked: two renames at once each record what they
+            # replaced, not what the organization was called when both began.
+            current = Organization.objects.select_for_update().get(pk=self.organization.pk)
+            changes = changed_fields(serializer, current)
+            serializer.save()
+            if changes:  # a PATCH that changes nothing records nothing
+                record(
+                    Event.ORG_UPDATED,
+                    organization=self.organization,
+                    target=audit_target("organization", self.organization.pk),
+                    changes=changes,
+                )
+
+    def perform_destroy(self, instance: Organization) -> None:
+        with transaction.atomic():
+            # Before the delete, which clears the instance's pk; out only once it commits.
+            record(
+                Event.ORG_DELETED,
+                organization=instance,
+                target=audit_target("organization", instance.pk),
+                changes={"name": [instance.name, None]},
+            )
+            instance.delete()
+
+
+def changed_fields(
+    serializer: serializers.BaseSerializer[Any], current: Any
+) -> dict[str, list[Any]]:
+    """``{"field": [before, after]}`` for each field the request changes, as the API shows
+    them (JSON, for the audit event)."""
+    fields = cast(serializers.Serializer, serializer).fields
+    changes = {}
+    for name, value in serializer.validated_data.items():
+        before = fields[name].to_representation(getattr(current, name))
+        after = fields[name].to_representation(value)
+        if before != after:
+            changes[name] = [before, after]
+    return changes
 
 
 class MembershipMixin(OrganizationScopedMixin, generics.GenericAPIView[Membership]):
@@ -173,12 +237,17 @@ class MembershipDetail(MembershipMixin, generics.RetrieveUpdateDestroyAPIView[Me
             mine, target, owners = self.locked(serializer.instance)  # type: ignore[arg-type]
             self.recheck(self.request, mine, target)
             if role > mine.role:
-                raise PermissionDenied(
-                    f"You cannot grant a role above your own ({role_name(mine.role)})."
-                )
+                raise AboveYourRole("grant", mine.role)
             if target.role == Role.OWNER and role < Role.OWNER and owners == 1:
                 raise LastOwner
             serializer.save()
+            if role != target.role:  # the locked row's role: what this request replaced
+                record(
+                    Event.MEMBER_ROLE_CHANGED,
+                    organization=self.organization,
+                    target=audit_target("user", target.user_id),
+                    changes={"role": [Role(target.role).label, role.label]},
+                )
 
     def perform_destroy(self, instance: Membership) -> None:
         with transaction.atomic():
@@ -187,6 +256,13 @@ class MembershipDetail(MembershipMixin, generics.RetrieveUpdateDestroyAPIView[Me
             if target.role == Role.OWNER and owners == 1:
                 raise LastOwner
             target.delete()
+            record(
+                # By user: delete() has cleared the membership's pk.
+                Event.MEMBER_LEFT if target.user_id == mine.user_id else Event.MEMBER_REMOVED,
+                organization=self.organization,
+                target=audit_target("user", target.user_id),
+                changes={"role": [Role(target.role).label, None]},
+            )
 
 
 class InvitationMixin(OrganizationScopedMixin, generics.GenericAPIView[Invitation]):
@@ -216,9 +292,7 @@ class InvitationList(InvitationMixin, generics.ListCreateAPIView[Invitation]):
         mine = cast(Membership, self.membership)  # the tenant policy let a member in
         role: Role = serializer.validated_data["role"]
         if role > mine.role:
-            raise PermissionDenied(
-                f"You cannot invite with a role above your own ({role_name(mine.role)})."
-            )
+            raise AboveYourRole("invite with", mine.role)
         serializer.instance = invitations.invite(
             self.organization,
             cast(User, self.request.user),
@@ -236,8 +310,19 @@ class InvitationDetail(InvitationMixin, generics.DestroyAPIView[Invitation]):
         return super().get_queryset().filter(accepted_at=None, revoked_at=None)
 
     def perform_destroy(self, instance: Invitation) -> None:
-        instance.revoked_at = timezone.now()
-        instance.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            # Only if it is still pending when the UPDATE runs: of a revoke and an accept (or
+            # two revokes) at the same moment, one wins, and only the winner is recorded.
+            revoked = Invitation.objects.filter(
+                pk=instance.pk, accepted_at=None, revoked_at=None
+            ).update(revoked_at=timezone.now())
+            if not revoked:
+                raise NotFound
+            record(
+                Event.INVITATION_REVOKED,
+                organization=self.organization,
+                target=audit_target("invitation", instance.pk),
+            )
 
 
 class AcceptInvitation(generics.GenericAPIView[Membership]):
@@ -255,3 +340,42 @@ class AcceptInvitation(generics.GenericAPIView[Membership]):
             serializer.validated_data["token"], cast(User, request.user)
         )
         return Response(MyMembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class AuditEventPagination(BoundedCursorPagination):
+    # auditevent_org_idx's order (audit/models.py): a page reads only its own rows.
+    ordering = ("-at", "-id")
+
+
+class AuditEventList(OrganizationScopedMixin, generics.ListAPIView[AuditEvent]):
+    """The organization's audit trail, newest first (admins and owners): who created or
+    renamed it, changed whose role, removed whom, who left, who invited with which role and
+    who accepted, each with the time, address, method, path, status and id of its request.
+    `event` and `actor` (a user id) narrow it down.
+
+    Only this organization's events: one deleted and created again with the same slug
+    starts a trail of its own. Admins see the addresses members made their changes from, as
+    in the audit logs of GitHub and Sentry; an invitation is named by its id, never by its
+    email address or token. Read-only: nobody changes or deletes an event here, and events
+    stay until the service's operator prunes old ones.
+    """
+
+    permission_classes = TENANT_POLICY
+    serializer_class = AuditEventSerializer
+    pagination_class = AuditEventPagination
+    # Every method, so that whoever may read the trail is told it is read-only (405) and
+    # everyone else that it is not theirs to read (403), whatever the method.
+    minimum_roles = dict.fromkeys(["GET", "POST", "PUT", "PATCH", "DELETE"], Role.ADMIN)
+
+    def get_queryset(self) -> QuerySet[AuditEvent]:
+        # As a plain dict: DRF reads a form's empty field as left out, but ?actor= with an
+        # empty id is a client's mistake, not a wish to see everyone's events.
+        filters = AuditEventFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)  # a 400 naming the parameter
+        # By id, never by slug: another organization may have had this one's slug.
+        events = AuditEvent.objects.filter(organization_id=self.organization.pk)
+        if "event" in filters.validated_data:
+            events = events.filter(event=filters.validated_data["event"])
+        if "actor" in filters.validated_data:
+            events = events.filter(actor_id=filters.validated_data["actor"])
+        return events

@@ -98,4 +98,5 @@ def url_kwargs(note: Note) -> dict[str, dict[str, object]]:
         "membership-detail": {**in_organization, "user_id": other.user_id},
         "invitation-list": in_organization,
         "invitation-detail": {**in_organization, "pk": invitation.pk},
+        "audit-event-list": in_organization,
     }

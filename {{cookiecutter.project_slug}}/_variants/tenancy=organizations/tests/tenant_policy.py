@@ -5,7 +5,8 @@ member, and "org_owner" the organization's owner. Everyone who is not a member g
 every route under /api/orgs/acme/, as if it did not exist. The membership rows act on
 "other", a member (who may leave, but not change their own role); the invitation rows on
 a pending invitation; accepting posts a token nobody was sent. Anyone logged in lists their
-own organizations and may create one. tests/note_policy.py adds these rows to its own.
+own organizations and may create one. The audit trail is the admins' and owners' to read,
+and nobody's to change. tests/note_policy.py adds these rows to its own.
 
 Columns: anon(ymous), owner, other, viewr (viewer), admin, orgow (org_owner), outsd
 (outsider), staff, vip: tests/actors.py's ACTORS.
@@ -39,5 +40,11 @@ ORGANIZATION_ROWS = {
     ("invitation-list", "POST"):       (ANON,   403,   403,   403,   201,   201,   404,   404, 404),
     ("invitation-detail", "DELETE"):   (ANON,   403,   403,   403,   204,   204,   404,   404, 404),
     ("invitation-accept", "POST"):     (ANON,   400,   400,   400,   400,   400,   400,   400, 400),
+    # Read-only: whoever may read it is told so (405), everyone else as for reading.
+    ("audit-event-list", "GET"):       (ANON,   403,   403,   403,   200,   200,   404,   404, 404),
+    ("audit-event-list", "POST"):      (ANON,   403,   403,   403,   405,   405,   404,   404, 404),
+    ("audit-event-list", "PUT"):       (ANON,   403,   403,   403,   405,   405,   404,   404, 404),
+    ("audit-event-list", "PATCH"):     (ANON,   403,   403,   403,   405,   405,   404,   404, 404),
+    ("audit-event-list", "DELETE"):    (ANON,   403,   403,   403,   405,   405,   404,   404, 404),
 }
 # fmt: on

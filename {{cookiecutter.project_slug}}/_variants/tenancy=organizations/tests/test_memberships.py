@@ -14,6 +14,7 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
+from audit.models import AuditEvent
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 from tests.concurrency import backends_waiting_once, on_a_connection_of_its_own
@@ -164,7 +165,12 @@ def committed_organization(owners: list[User]) -> None:
 
 
 def delete_committed_organization() -> None:
-    on_a_connection_of_its_own(Organization.objects.filter(slug=RACE).delete).join(timeout=10)
+    def delete() -> None:
+        Organization.objects.filter(slug=RACE).delete()
+        # The changes' audit events were committed too; no other test should meet them.
+        AuditEvent.objects.filter(organization_slug=RACE).delete()
+
+    on_a_connection_of_its_own(delete).join(timeout=10)
 
 
 CHANGES = {
@@ -220,12 +226,17 @@ def test_two_owners_demoting_or_removing_each_other_at_once_leave_one_owner(user
         remaining = list(
             Membership.objects.filter(organization__slug=RACE).values_list("role", flat=True)
         )
+        recorded = list(
+            AuditEvent.objects.filter(organization_slug=RACE).values_list("event", flat=True)
+        )
     finally:
         delete_committed_organization()
 
     assert waited == 2  # both changes were waiting for the memberships at once
     assert sorted(statuses) == ([200, 403] if change == "demote" else [204, 404])
     assert remaining.count(Role.OWNER) == 1
+    # Only the change that was made is in the audit trail.
+    assert recorded == ["member.role_changed" if change == "demote" else "member.removed"]
 
 
 def test_a_role_change_without_a_role_is_a_400(client_for, users):

@@ -26,6 +26,7 @@ ROUTES_UNDER_AN_ORGANIZATION = [
     "membership-detail",
     "invitation-list",
     "invitation-detail",
+    "audit-event-list",
     "note-list",
     "note-detail",
 ]

@@ -1,4 +1,5 @@
-"""Rate limits: a strict one on every login surface, looser ones for anon and user traffic."""
+"""Rate limits: a strict one on every login surface, looser ones for anon and user traffic;
+each 429 is a "throttled" event, logged and never stored."""
 
 import pytest
 from django.test import Client
@@ -6,6 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from tests.audit_trail import assert_recorded, expected
 from tests.auth import CREDENTIALS_ROUTE
 
 # The dict DRF's throttles read their rates from on every request.
@@ -137,3 +139,42 @@ def test_a_malformed_forwarded_address_is_the_connecting_address(db, rates, sett
     ]
 
     assert statuses == [200, 200, 200, 429]
+
+
+def over_the_user_rate(client_for, rates):
+    """A logged-in client's second request in a minute of "1/minute": DRF's throttle."""
+    rates(user="1/minute")
+    client = client_for("owner")
+    client.get(reverse("me"))
+    return "owner", lambda: client.get(reverse("me"))
+
+
+def over_the_login_forms_rate(client_for, rates):
+    """A second password guess in a minute of "1/minute": the login forms' middleware."""
+    rates(credentials="1/minute")
+    client = Client()
+    guess = {"username": "owner", "password": "guess-0"}
+    client.post(reverse("rest_framework:login"), guess)
+    return "anonymous", lambda: client.post(reverse("rest_framework:login"), guess)
+
+
+@pytest.mark.parametrize("throttle", [over_the_user_rate, over_the_login_forms_rate])
+def test_a_throttled_request_is_logged_with_what_the_client_was_told(
+    trail, users, client_for, rates, throttle
+):
+    actor, send = throttle(client_for, rates)
+
+    seen = trail(send)
+
+    response = seen.response
+    assert response.status_code == 429
+    told = response.json()["detail"] if response["Content-Type"] == "application/json" else None
+    want = expected(
+        response,
+        "throttled",
+        actor=users[actor].pk if users[actor] else None,
+        target=None,
+        reason={"code": "throttled", "message": told or response.content.decode()},
+    )
+    assert seen.names == ["throttled"]
+    assert_recorded(seen, want, stored=False)

@@ -5,6 +5,7 @@ nothing prunes by itself. Rows go in batches, so a first run over years of event
 holds one huge transaction nor locks the table for long.
 """
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,9 @@ from django.utils import timezone
 from audit.models import AuditEvent
 
 BATCH = 10_000
+# A hundred years: past it, the cutoff is before the calendar starts.
+MAX_DAYS = 36_500
+logger = logging.getLogger("audit")
 
 
 def positive_days(value: str) -> int:
@@ -21,8 +25,8 @@ def positive_days(value: str) -> int:
         days = int(value)
     except ValueError:
         raise CommandError(f"--older-than takes a whole number of days, not {value!r}") from None
-    if days < 1:
-        raise CommandError(f"--older-than must be at least 1 day, not {days}")
+    if not 1 <= days <= MAX_DAYS:
+        raise CommandError(f"--older-than takes 1 to {MAX_DAYS} days, not {days}")
     return days
 
 
@@ -41,4 +45,11 @@ class Command(BaseCommand):
             deleted += count
             if count < BATCH:
                 break
+        # Rows leaving the trail are worth a line in the log, which outlives them.
+        logger.warning(
+            "Pruned %d audit events older than %d days (before %s)",
+            deleted,
+            older_than,
+            cutoff.isoformat(),
+        )
         self.stdout.write(f"Deleted {deleted} audit events older than {older_than} days.")

@@ -9,6 +9,8 @@ from drf_spectacular.utils import OpenApiResponse
 from api.openapi import ErrorSerializer, document
 from organizations import views
 from organizations.serializers import (
+    AuditEventFilterSerializer,
+    AuditEventSerializer,
     MembershipSerializer,
     MyMembershipSerializer,
     OrganizationSerializer,
@@ -77,6 +79,23 @@ document(
     views.InvitationDetail,
     "organizations",
     delete=("revokeInvitation", "Revoke an invitation"),
+)
+document(
+    views.AuditEventList,
+    "organizations",
+    get={
+        "operation_id": "listOrganizationAuditEvents",
+        "summary": "List an organization's audit events",
+        "parameters": [AuditEventFilterSerializer],  # ?event= and ?actor=
+        "responses": {
+            200: AuditEventSerializer(many=True),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`event` is no event's name, or `actor` no user id; `fields` "
+                "says which. Or a header or cookie holds a NUL byte or is too long.",
+            ),
+        },
+    },
 )
 document(
     views.AcceptInvitation,
