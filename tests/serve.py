@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import secrets
 import signal
 import socket
@@ -52,8 +53,15 @@ def production_env(database_url: str) -> dict:
     }
 
 
+# A log record on stdout, where the baked project logs: readable ("2026-11-30 00:25:29,693
+# INFO audit [None] login.succeeded ...") or one JSON object with its logger.
+LOG_LINE = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [A-Z]+ |\{.*"logger": )')
+
+
 def manage(project: Path, env: dict, *args: str) -> str:
-    """Run ``manage.py *args`` in ``project``; its stdout (an error shows stdout and stderr)."""
+    """Run ``manage.py *args`` in ``project``; what it printed, without the log records the
+    project writes to stdout too (a seed's login is an audit event). An error shows stdout
+    and stderr in full."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=project,
@@ -63,7 +71,8 @@ def manage(project: Path, env: dict, *args: str) -> str:
         check=False,
     )
     assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}{result.stderr}"
-    return result.stdout
+    lines = result.stdout.splitlines(keepends=True)
+    return "".join(line for line in lines if not LOG_LINE.match(line))
 
 
 def wait_for(url: str, server: subprocess.Popen, log: Path, timeout: float = 60) -> None:

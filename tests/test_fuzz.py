@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests import matrix
-from tests.serve import fresh_database, manage, runserver, serving
+from tests.serve import LOG_LINE, fresh_database, manage, runserver, serving
 
 # Prints the header a logged-in client sends, for a fresh user, per authentication option
 # (a session with {csrf}: also its CSRF cookie and header, one header a line).
@@ -121,8 +121,9 @@ SCHEMATHESIS = Path(sys.executable).with_name("st")
 
 
 def credential(project: Path, env: dict, authentication: str, csrf: bool = False) -> list[str]:
-    """The headers of a logged-in client of a fresh user, "fuzzer"."""
-    return subprocess.run(
+    """The headers of a logged-in client of a fresh user, "fuzzer" (its login is an audit
+    event, logged on stdout too: not a header)."""
+    printed = subprocess.run(
         [sys.executable, "-c", CREDENTIAL.format(kind=authentication, csrf=csrf)],
         cwd=project,
         env=env,
@@ -130,6 +131,7 @@ def credential(project: Path, env: dict, authentication: str, csrf: bool = False
         capture_output=True,
         text=True,
     ).stdout.splitlines()
+    return [line for line in printed if not LOG_LINE.match(line)]
 
 
 def dictionaries(world: dict) -> str:
