@@ -13,7 +13,7 @@ says who may read it; here is what it holds and what it costs.
 """
 
 import itertools
-import logging
+import json
 import random
 import threading
 from collections.abc import Mapping
@@ -85,23 +85,10 @@ def send(client, request: str, body: Mapping[str, object] | None, acme: SimpleNa
     return getattr(client, method.lower())(url, body, format="json")
 
 
-def newest_row() -> int:
-    """The id of the newest stored event: what a test stores comes after it (a race test
-    elsewhere commits its events; they are not this test's)."""
-    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
-def rows_since(newest: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(pk__gt=newest).order_by("pk"))
-
-
-def audit_records(caplog) -> list[logging.LogRecord]:
-    return [record for record in caplog.records if record.name == "audit"]
-
-
-def logged(record: logging.LogRecord) -> dict[str, Any]:
-    """An audit log record's fields, as EXPECTED_FIELDS names them."""
-    return {name: getattr(record, name, None) for name in EXPECTED_FIELDS}
+def logged(event: dict[str, Any]) -> dict[str, Any]:
+    """A logged event's fields (tests/audit_trail.py reads them), as EXPECTED_FIELDS names
+    them."""
+    return {name: event.get(name) for name in EXPECTED_FIELDS}
 
 
 def stored(row: AuditEvent) -> dict[str, Any]:
@@ -176,16 +163,13 @@ def organization_id(slug: str, acme: SimpleNamespace) -> int:
 
 
 @pytest.mark.parametrize("event", CHANGES)
-def test_each_change_is_one_event_with_its_fields(
-    acme, client_for, caplog, django_capture_on_commit_callbacks, event
-):
+def test_each_change_is_one_event_with_its_fields(acme, client_for, trail, event):
     actor, request, body = CHANGES[event]
     slug, about, changes = RECORDED[event]
     client = client_for(actor)
-    newest = newest_row()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = send(client, request, body, acme)
+    seen = trail(lambda: send(client, request, body, acme))
+    response = seen.response
 
     method = response.request["REQUEST_METHOD"]
     assert response.status_code == SUCCESS[method], response.content
@@ -202,33 +186,34 @@ def test_each_change_is_one_event_with_its_fields(
         "ip": "127.0.0.1",
         "request_id": response["X-Request-ID"],
     }
-    (record,) = audit_records(caplog)
-    (row,) = rows_since(newest)
+    (record,) = seen.events
+    (row,) = seen.rows
     assert logged(record) == expected
     assert stored(row) == expected
     assert row.organization_id == organization_id(slug, acme)
 
 
-def test_an_invitations_address_and_token_are_in_no_event(
-    acme, client_for, caplog, django_capture_on_commit_callbacks
-):
+def test_an_invitations_address_and_token_are_in_no_event(acme, client_for, trail):
     """The invitation is named by its id: its address is personal data, its token a key."""
     admin, vip = client_for("admin"), client_for("vip")  # a session's login is an event too
-    newest = newest_row()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    def invite_and_accept():
         invited = admin.post(
             org_url("invitation-list"), {"email": "vip@example.com"}, format="json"
         )
         token = mailed_token(mail.outbox[-1])
         accepted = vip.post(reverse("invitation-accept"), {"token": token}, format="json")
+        return invited, token, accepted
+
+    seen = trail(invite_and_accept)
+    invited, token, accepted = seen.response
 
     assert (invited.status_code, accepted.status_code) == (201, 201)
-    trail = [str(vars(record)) for record in audit_records(caplog)]
-    trail += [str(model_to_dict(row)) for row in rows_since(newest)]
-    assert len(trail) == 4  # invitation.created and .accepted, logged and stored
+    written = [json.dumps(event) for event in seen.events]
+    written += [str(model_to_dict(row)) for row in seen.rows]
+    assert len(written) == 4  # invitation.created and .accepted, logged and stored
     for secret in ("vip@example.com", token, token_digest(token)):
-        assert not [text for text in trail if secret in text], secret
+        assert not [text for text in written if secret in text], secret
 
 
 # Refused, rolled back, or nothing changed: no event
@@ -251,56 +236,45 @@ UNCHANGED = {
 # fmt: on
 
 
-def assert_no_event(caplog, newest: int) -> None:
+def assert_no_event(seen) -> None:
     """No organization's event logged, none stored; refusals log access.denied, which is
     never stored."""
-    events = [getattr(record, "event", None) for record in audit_records(caplog)]
-    assert [event for event in events if event in EVENT_NAMES] == []
-    assert rows_since(newest) == []
+    assert [event for event in seen.names if event in EVENT_NAMES] == []
+    assert seen.rows == []
 
 
 @pytest.mark.parametrize("what", UNCHANGED)
-def test_what_is_refused_or_changes_nothing_leaves_no_event(
-    acme, client_for, caplog, django_capture_on_commit_callbacks, what
-):
+def test_what_is_refused_or_changes_nothing_leaves_no_event(acme, client_for, trail, what):
     actor, request, body, status = UNCHANGED[what]
     client = client_for(actor)
-    newest = newest_row()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = send(client, request, body, acme)
+    seen = trail(lambda: send(client, request, body, acme))
 
-    assert response.status_code == status, response.content
-    assert_no_event(caplog, newest)
+    assert seen.response.status_code == status, seen.response.content
+    assert_no_event(seen)
 
 
 @override_settings(EMAIL_BACKEND="tests.test_invitations.UnreachableMailServer")
-def test_an_invitation_rolled_back_for_its_mail_leaves_no_event(
-    acme, client_for, caplog, django_capture_on_commit_callbacks
-):
+def test_an_invitation_rolled_back_for_its_mail_leaves_no_event(acme, client_for, trail):
     admin = client_for("admin")
-    newest = newest_row()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin.post(org_url("invitation-list"), {"email": NEWCOMER}, format="json")
+    seen = trail(lambda: admin.post(org_url("invitation-list"), {"email": NEWCOMER}, format="json"))
 
-    assert response.status_code == 503
-    assert_no_event(caplog, newest)
+    assert seen.response.status_code == 503
+    assert_no_event(seen)
 
 
-def test_accepting_as_a_member_already_leaves_no_event(
-    acme, client_for, caplog, django_capture_on_commit_callbacks
-):
+def test_accepting_as_a_member_already_leaves_no_event(acme, client_for, trail):
     """The membership is rolled back to its savepoint; the invitation stays pending."""
     join(acme.users["vip"], ORGANIZATION, Role.MEMBER)
     vip = client_for("vip")
-    newest = newest_row()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = vip.post(reverse("invitation-accept"), {"token": PENDING_TOKEN}, format="json")
+    seen = trail(
+        lambda: vip.post(reverse("invitation-accept"), {"token": PENDING_TOKEN}, format="json")
+    )
 
-    assert response.status_code == 409
-    assert_no_event(caplog, newest)
+    assert seen.response.status_code == 409
+    assert_no_event(seen)
 
 
 def test_a_revoke_that_an_accept_beat_is_a_404_and_no_event(users):
@@ -388,17 +362,15 @@ def listed(client, url: str, **query: object) -> list[int]:
     return [event["id"] for event in response.json()["results"]]
 
 
-def test_the_trail_lists_each_event_with_its_fields(
-    client_for, users, django_capture_on_commit_callbacks
-):
+def test_the_trail_lists_each_event_with_its_fields(client_for, users, trail):
     admin = client_for("admin")
-    newest = newest_row()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        renamed = admin.patch(
+    seen = trail(
+        lambda: admin.patch(
             org_url("organization-detail"), {"name": "Acme Corporation"}, format="json"
         )
-    (row,) = rows_since(newest)
+    )
+    renamed, (row,) = seen.response, seen.rows
 
     response = client_for("org_owner").get(org_url("audit-event-list"))
 
