@@ -95,7 +95,7 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -
     it counts by; here the username's digest, so that no password typed into a username
     field is kept, and lockouts line up with the login events' targets."""
     field = get_user_model().USERNAME_FIELD
-    username = (credentials or {}).get(field) if credentials else request.POST.get(field)
+    username = credentials.get(field) if credentials else request.POST.get(field)
     return username_digest(str(username)) if username else None
 
 
