@@ -18,6 +18,7 @@ VERSION = "{{ cookiecutter.version }}"
 SHADOWED_NAMES = frozenset(
     {
         "api",
+        "api_keys",
         "audit",
         "config",
         "django",

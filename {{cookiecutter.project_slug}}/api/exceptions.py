@@ -88,6 +88,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, exceptions.AuthenticationFailed) and hasattr(exc, "www_authenticate"):
+        # A refused API key (api_keys/authentication.py) is a 401 naming its scheme, whatever
+        # the first authentication class: DRF had made it a 403 when that class sends none.
+        exc.status_code = 401
+        exc.auth_header = exc.www_authenticate  # type: ignore[attr-defined]
     # Imported here: api/security.py imports this module, and rest_framework.views imports
     # the throttle classes (api/throttling.py), which import api/security.py; so does the
     # audit trail.

@@ -13,5 +13,8 @@ urlpatterns = [
     path("notes/", views.NoteList.as_view(), name="note-list"),
     path("notes/<int:pk>/", views.NoteDetail.as_view(), name="note-detail"),
 {%- endif %}
+{%- if cookiecutter.tenancy == "none" %}
+    path("keys/", include("api_keys.urls")),
+{%- endif %}
     path("", include(credentials.urlpatterns)),
 ]

@@ -26,15 +26,18 @@ from api.note_access import NOTE_OBJECT_RULE, visible_notes
 from api.serializers import MeSerializer, NoteSerializer
 {%- if cookiecutter.tenancy == "organizations" %}
 from api.utils.permission import (
+    HasAPIKeyScope,
     HasOrganizationRole,
     IsAuthenticated,
     IsOrganizationMember,
     IsVIP,
 )
+from api_keys.scopes import Scope
 from organizations.roles import Role
 from organizations.scoping import OrganizationScopedMixin
 {%- else %}
-from api.utils.permission import IsAuthenticated, IsVIP
+from api.utils.permission import HasAPIKeyScope, IsAuthenticated, IsVIP
+from api_keys.scopes import Scope
 {%- endif %}
 from users.models import User
 
@@ -98,6 +101,15 @@ def vip(request: Request) -> Response:
     return Response({"detail": f"Welcome, {request.user.username}: you are a VIP member."})
 
 
+# What an API key needs for each method on the notes (api_keys/scopes.py).
+NOTE_SCOPES = {
+    "GET": Scope.NOTES_READ,
+    "POST": Scope.NOTES_WRITE,
+    "PUT": Scope.NOTES_WRITE,
+    "PATCH": Scope.NOTES_WRITE,
+    "DELETE": Scope.NOTES_WRITE,
+}
+
 # The classes DEFAULT_PERMISSION_CLASSES names: api_settings imports its dotted paths.
 DEFAULT_PERMISSIONS = cast(Sequence[type[BasePermission]], api_settings.DEFAULT_PERMISSION_CLASSES)
 
@@ -109,6 +121,7 @@ class NotePolicyMixin(OrganizationScopedMixin, generics.GenericAPIView[Note]):
     notes for its members, so changing the global default changes notes too."""
 
     permission_classes = [
+        HasAPIKeyScope,
         *DEFAULT_PERMISSIONS,
         IsOrganizationMember,
         HasOrganizationRole,
@@ -123,6 +136,7 @@ class NotePolicyMixin(OrganizationScopedMixin, generics.GenericAPIView[Note]):
         "PATCH": Role.MEMBER,
         "DELETE": Role.MEMBER,
     }
+    api_key_scopes = NOTE_SCOPES
 
     def get_queryset(self) -> QuerySet[Note]:
         if self.membership is None:  # only the OpenAPI schema asks without a request
@@ -134,8 +148,9 @@ class NotePolicyMixin(OrganizationScopedMixin, generics.GenericAPIView[Note]):
 class NotePolicyMixin(generics.GenericAPIView[Note]):
     """The global policy plus the object rule, so changing the global default changes notes too."""
 
-    permission_classes = [*DEFAULT_PERMISSIONS, NOTE_OBJECT_RULE]
+    permission_classes = [HasAPIKeyScope, *DEFAULT_PERMISSIONS, NOTE_OBJECT_RULE]
     serializer_class = NoteSerializer
+    api_key_scopes = NOTE_SCOPES
 
     def get_queryset(self) -> QuerySet[Note]:
         return visible_notes(self.request.user)

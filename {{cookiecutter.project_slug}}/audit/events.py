@@ -54,6 +54,8 @@ class Event(StrEnum):
     # A permission class or an authentication refused the request: 401 or 403.
     ACCESS_DENIED = "access.denied"
     THROTTLED = "throttled"
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_REVOKED = "api_key.revoked"
 {%- if cookiecutter.tenancy == "organizations" %}
     ORG_CREATED = "org.created"
     ORG_UPDATED = "org.updated"

@@ -14,8 +14,9 @@ from rest_framework.test import APIClient
 from api.health import PROBE
 from api.models import Note
 from audit.models import AuditEvent
-from tests import actors
+from tests import actors, keys
 from tests.auth import authenticate
+from tests.keys import authenticate_with_key
 from tests.leaks import LeakWatch
 from tests.note_policy import ACTOR_GROUPS
 from users.models import User
@@ -70,11 +71,14 @@ def users(db) -> dict:
 
 @pytest.fixture
 def client_for(users):
-    """client_for("owner") -> an APIClient authenticated as that actor."""
+    """client_for("owner") -> an APIClient authenticated as that actor; for a key actor
+    ("read_key"), one that sends that key."""
 
     def make(actor: str) -> APIClient:
         client = APIClient()
-        if users[actor] is not None:
+        if actor in keys.TEXTS:
+            authenticate_with_key(client, keys.TEXTS[actor])
+        elif users[actor] is not None:
             authenticate(client, users[actor])
         return client
 

@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING
 
 from rest_framework import permissions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
-{%- if cookiecutter.tenancy == "organizations" %}
 
+from api_keys.models import APIKey
+from api_keys.scopes import grants
+{%- if cookiecutter.tenancy == "organizations" %}
 from organizations.roles import Role
 {%- endif %}
 
@@ -70,6 +72,30 @@ class DjangoModelPermissions(permissions.DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
     }
     message = "Your groups do not allow this action."
+
+
+class HasAPIKeyScope(BasePermission):
+    """A request made with an API key needs the scope the view names for its method
+    (``view.api_key_scopes``, HEAD and OPTIONS as GET); the key's creator must still pass
+    every other class of the view. People's credentials pass this class untouched.
+
+    A view without this class refuses keys outright (api_keys/authentication.py).
+    """
+
+    message = "API keys cannot do this: use a person's credential."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        key = request.auth
+        if not isinstance(key, APIKey):
+            return True
+        method = "GET" if request.method in SAFE_METHODS else request.method
+        needed = getattr(view, "api_key_scopes", {}).get(method)
+        if needed is None:
+            return False
+        if grants(key.scopes, needed):
+            return True
+        self.message = f"This needs an API key with the {needed} scope."
+        return False
 
 
 class IsVIP(BasePermission):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 {%- if cookiecutter.tenancy == "organizations" %}
     "organizations",
 {%- endif %}
+    "api_keys",
     "api",
 ]
 
@@ -193,6 +194,8 @@ REST_FRAMEWORK = {
         "api.authentication.JWTAuthentication",
 {%- endif %}
         "rest_framework.authentication.SessionAuthentication",
+        # Machine clients: Authorization: Api-Key <key> (api_keys/authentication.py).
+        "api_keys.authentication.APIKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "api.utils.permission.{{ cookiecutter.default_permission }}",
@@ -220,12 +223,16 @@ REST_FRAMEWORK = {
         "api.throttling.AnonRateThrottle",
         "api.throttling.UserRateThrottle",
         "api.throttling.ScopedRateThrottle",
+        "api.throttling.APIKeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="100/minute"),
         "user": env.str("THROTTLE_USER", default="1000/minute"),
         # Logins and password changes, per client address (or per user once logged in).
         "credentials": env.str("THROTTLE_CREDENTIALS", default="5/minute"),
+        # Requests made with an API key, per key: a key's traffic counts against itself,
+        # not against the "user" rate of the person who created it.
+        "api_key": env.str("THROTTLE_API_KEY", default="1000/minute"),
 {%- if cookiecutter.authentication == "jwt" %}
         # Token refreshes, per refresh chain (one login's tokens), not per address: the
         # clients behind one office address each refresh at their own pace.
@@ -376,6 +383,14 @@ HEALTH_CHECK_CACHE_SECONDS = env.float("HEALTH_CHECK_CACHE_SECONDS", default=1.0
 # body holds at most NOTE_BODY_MAX_LENGTH characters, and a user at most NOTES_PER_USER notes.
 NOTE_BODY_MAX_LENGTH = env.int("NOTE_BODY_MAX_LENGTH", default=10_000)
 NOTES_PER_USER = env.int("NOTES_PER_USER", default=1_000)
+
+# API KEYS
+# ------------------------------------------------------------------------------
+# A key's expiry date is required and at most API_KEY_MAX_LIFETIME_DAYS ahead, so that a
+# forgotten key ends by itself; at most API_KEYS_ACTIVE_LIMIT keys are active at once per
+# {{ "organization" if cookiecutter.tenancy == "organizations" else "account" }}.
+API_KEY_MAX_LIFETIME_DAYS = env.int("API_KEY_MAX_LIFETIME_DAYS", default=365)
+API_KEYS_ACTIVE_LIMIT = env.int("API_KEYS_ACTIVE_LIMIT", default=100)
 {%- if cookiecutter.tenancy == "organizations" %}
 
 # ORGANIZATIONS

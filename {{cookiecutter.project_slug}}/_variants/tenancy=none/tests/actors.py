@@ -3,13 +3,27 @@
 tests/conftest.py creates the accounts once per run; the access policy's columns are ACTORS.
 """
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from api.models import Note
+from api_keys.models import APIKey
+from api_keys.scopes import Scope
+from tests.keys import TEXTS, make_key
 from users.models import User
 
-# The access policy's actors, in the order of its columns; "anonymous" has no account.
-ACTORS = ("anonymous", "owner", "other", "vip", "staff")
+# The people of the access policy, in the order of its columns; "anonymous" has no account.
+PEOPLE = ("anonymous", "owner", "other", "vip", "staff")
+# API keys of "owner", the note's owner: a key acts as its creator, within its scopes.
+KEYS: dict[str, dict[str, object]] = {
+    "read_key": {"scopes": [Scope.NOTES_READ]},
+    "write_key": {"scopes": [Scope.NOTES_WRITE]},
+    "revoked_key": {"revoked": True},
+    "expired_key": {"expires_in": -timedelta(seconds=1)},
+}
+# Every column of the access policy: the people, then the keys.
+ACTORS = (*PEOPLE, *KEYS)
 
 # The actors with an account, and what sets each apart. "owner" owns the tests' note.
 ACCOUNTS: dict[str, dict[str, object]] = {
@@ -24,7 +38,9 @@ ROUTE_BODIES: dict[tuple[str, str], dict[str, object]] = {}
 
 
 def set_up(accounts: dict[str, User]) -> None:
-    """Nothing beyond the accounts: this project has no organizations."""
+    """The keys of "owner": this project has no organizations."""
+    for name, fields in KEYS.items():
+        TEXTS[name] = make_key(accounts["owner"], **fields)
 
 
 def note_list_url() -> str:
@@ -35,11 +51,26 @@ def note_detail_url(pk: int) -> str:
     return reverse("note-detail", kwargs={"pk": pk})
 
 
+def api_key_list_url() -> str:
+    return reverse("api-key-list")
+
+
+def api_key_detail_url(pk: int) -> str:
+    return reverse("api-key-detail", kwargs={"pk": pk})
+
+
+def key_fields(creator: User) -> dict[str, object]:
+    """What tests.keys.make_key needs besides the creator: nothing, without organizations."""
+    return {}
+
+
 def new_note(owner: User, **fields: object) -> Note:
     """An unsaved note of ``owner`` (for ``Note.objects.bulk_create``)."""
     return Note(owner=owner, **fields)
 
 
 def url_kwargs(note: Note) -> dict[str, dict[str, object]]:
-    """The URL arguments of each route the policy table plays that takes any."""
-    return {"note-detail": {"pk": note.pk}}
+    """The URL arguments of each route the policy table plays that takes any: the note, and
+    a key of its owner."""
+    key = APIKey.objects.filter(created_by=note.owner).order_by("pk").first()
+    return {"note-detail": {"pk": note.pk}, "api-key-detail": {"pk": key.pk}}

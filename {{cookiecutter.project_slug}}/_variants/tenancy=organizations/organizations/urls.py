@@ -13,6 +13,7 @@ organization_routes = [
     path("invitations/", views.InvitationList.as_view(), name="invitation-list"),
     path("invitations/<int:pk>/", views.InvitationDetail.as_view(), name="invitation-detail"),
     path("audit-events/", views.AuditEventList.as_view(), name="audit-event-list"),
+    path("keys/", include("api_keys.urls")),
     path("notes/", notes.NoteList.as_view(), name="note-list"),
     path("notes/<int:pk>/", notes.NoteDetail.as_view(), name="note-detail"),
 ]

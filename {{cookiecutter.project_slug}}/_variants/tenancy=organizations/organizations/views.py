@@ -25,11 +25,13 @@ from rest_framework.throttling import BaseThrottle
 from api.pagination import BoundedCursorPagination
 from api.utils.permission import (
     CanManageMembership,
+    HasAPIKeyScope,
     HasOrganizationRole,
     IsAuthenticated,
     IsOrganizationMember,
     role_name,
 )
+from api_keys.scopes import Scope
 from audit.events import Event, record
 from audit.events import target as audit_target
 from audit.models import AuditEvent
@@ -177,6 +179,8 @@ def changed_fields(
 
 class MembershipMixin(OrganizationScopedMixin, generics.GenericAPIView[Membership]):
     serializer_class = MembershipSerializer
+    # API keys with members:read may read the members; changing them needs a person.
+    api_key_scopes = {"GET": Scope.MEMBERS_READ}
 
     def get_queryset(self) -> QuerySet[Membership]:
         return Membership.objects.filter(organization=self.organization).select_related("user")
@@ -185,7 +189,7 @@ class MembershipMixin(OrganizationScopedMixin, generics.GenericAPIView[Membershi
 class MembershipList(MembershipMixin, generics.ListAPIView[Membership]):
     """The organization's members and their roles, newest first. Members join by invitation."""
 
-    permission_classes = TENANT_POLICY
+    permission_classes = [HasAPIKeyScope, *TENANT_POLICY]
     minimum_roles = {"GET": Role.VIEWER}
 
 
@@ -194,7 +198,7 @@ class MembershipDetail(MembershipMixin, generics.RetrieveUpdateDestroyAPIView[Me
     above their own; only owners touch owners), or remove (admins and owners; any member
     to leave). The last owner can neither leave, be removed nor be demoted (409)."""
 
-    permission_classes = [*TENANT_POLICY, CanManageMembership]
+    permission_classes = [HasAPIKeyScope, *TENANT_POLICY, CanManageMembership]
     http_method_names = ["get", "patch", "delete", "head", "options"]
     minimum_roles = {"GET": Role.VIEWER, "PATCH": Role.ADMIN, "DELETE": Role.VIEWER}
     lookup_field = "user_id"

@@ -5,15 +5,20 @@ its place: the tests' note is owner's, a member's; outsider owns another organiz
 "globex"; staff and vip belong to none. The access policy's columns are ACTORS.
 """
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from api.models import Note
+from api_keys.models import APIKey
+from api_keys.scopes import Scope
 from organizations.models import Invitation, Membership, Organization
 from organizations.roles import Role
+from tests.keys import TEXTS, make_key
 from users.models import User
 
-# The access policy's actors, in the order of its columns; "anonymous" has no account.
-ACTORS = (
+# The people of the access policy, in the order of its columns; "anonymous" has no account.
+PEOPLE = (
     "anonymous",
     "owner",  # the note's author, a member
     "other",  # another member
@@ -24,6 +29,17 @@ ACTORS = (
     "staff",  # staff, but no member of any organization
     "vip",  # on the VIP tier, no member of any organization
 )
+# API keys of acme, each acting as its creator within its scopes: "admin" made the first
+# four; "demoted_key" was made by "viewer" when still an admin, with every scope.
+KEYS: dict[str, dict[str, object]] = {
+    "read_key": {"scopes": [Scope.NOTES_READ, Scope.MEMBERS_READ]},
+    "write_key": {"scopes": [Scope.NOTES_WRITE]},
+    "revoked_key": {"revoked": True},
+    "expired_key": {"expires_in": -timedelta(seconds=1)},
+    "demoted_key": {"creator": "viewer"},
+}
+# Every column of the access policy: the people, then the keys.
+ACTORS = (*PEOPLE, *KEYS)
 
 # The actors with an account, and what sets each apart. Everyone has an email address
 # (invitations are accepted by the account whose email was invited).
@@ -54,7 +70,7 @@ ROUTE_BODIES: dict[tuple[str, str], dict[str, object]] = {
 
 
 def set_up(accounts: dict[str, User]) -> None:
-    """The two organizations and every member's role."""
+    """The two organizations, every member's role, and acme's keys."""
     acme = Organization.objects.create(name="Acme", slug=ORGANIZATION)
     globex = Organization.objects.create(name="Globex", slug="globex")
     Membership.objects.bulk_create(
@@ -64,6 +80,10 @@ def set_up(accounts: dict[str, User]) -> None:
         ]
         + [Membership(user=accounts["outsider"], organization=globex, role=Role.OWNER)]
     )
+    for name, fields in KEYS.items():
+        creator = accounts[str(fields.get("creator", "admin"))]
+        options = {option: value for option, value in fields.items() if option != "creator"}
+        TEXTS[name] = make_key(creator, organization=acme, **options)
 
 
 def note_list_url(organization: str = ORGANIZATION) -> str:
@@ -74,6 +94,19 @@ def note_detail_url(pk: int, organization: str = ORGANIZATION) -> str:
     return reverse("note-detail", kwargs={"slug": organization, "pk": pk})
 
 
+def api_key_list_url(organization: str = ORGANIZATION) -> str:
+    return reverse("api-key-list", kwargs={"slug": organization})
+
+
+def api_key_detail_url(pk: int, organization: str = ORGANIZATION) -> str:
+    return reverse("api-key-detail", kwargs={"slug": organization, "pk": pk})
+
+
+def key_fields(creator: User, organization: str = ORGANIZATION) -> dict[str, object]:
+    """What tests.keys.make_key needs besides the creator: the key's organization."""
+    return {"organization": Organization.objects.get(slug=organization)}
+
+
 def new_note(owner: User, **fields: object) -> Note:
     """An unsaved note of ``owner`` in the organization (for ``Note.objects.bulk_create``)."""
     return Note(owner=owner, organization=Organization.objects.get(slug=ORGANIZATION), **fields)
@@ -81,7 +114,7 @@ def new_note(owner: User, **fields: object) -> Note:
 
 def url_kwargs(note: Note) -> dict[str, dict[str, object]]:
     """The URL arguments of each route the policy table plays that takes any: the
-    organization, its note, the membership of "other", and a pending invitation."""
+    organization, its note, the membership of "other", a pending invitation and a key."""
     invitation = Invitation.objects.create(
         organization=note.organization,
         email="invited@example.com",
@@ -99,4 +132,6 @@ def url_kwargs(note: Note) -> dict[str, dict[str, object]]:
         "invitation-list": in_organization,
         "invitation-detail": {**in_organization, "pk": invitation.pk},
         "audit-event-list": in_organization,
+        "api-key-list": in_organization,
+        "api-key-detail": {**in_organization, "pk": APIKey.objects.order_by("pk").first().pk},
     }

@@ -11,9 +11,12 @@ client could keep a core busy by trying a new username each time; the lockouts c
 username.
 """
 
+from __future__ import annotations
+
 import functools
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -22,6 +25,10 @@ from rest_framework import throttling
 from rest_framework.request import Request
 
 from api.security import client_ip
+from api_keys.models import APIKey
+
+if TYPE_CHECKING:  # rest_framework.views imports this module while it loads
+    from rest_framework.views import APIView
 
 
 class ClientAddress(throttling.BaseThrottle):
@@ -36,7 +43,24 @@ class AnonRateThrottle(ClientAddress, throttling.AnonRateThrottle):
 
 
 class UserRateThrottle(ClientAddress, throttling.UserRateThrottle):
-    """The "user" rate per user; per client address before login."""
+    """The "user" rate per user; per client address before login. Requests made with an API
+    key count against the key's own rate instead (APIKeyRateThrottle)."""
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        if isinstance(request.auth, APIKey):
+            return None
+        return super().get_cache_key(request, view)
+
+
+class APIKeyRateThrottle(throttling.SimpleRateThrottle):
+    """The "api_key" rate per API key, for requests made with one."""
+
+    scope = "api_key"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        if not isinstance(request.auth, APIKey):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
 
 
 class ScopedRateThrottle(ClientAddress, throttling.ScopedRateThrottle):
