@@ -7,7 +7,7 @@ is deactivated, is refused with 401 before any permission class is asked.
 A key is for the routes that name a scope for it (``api_key_scopes``, checked by
 api.utils.permission.HasAPIKeyScope): on any other route a valid key is refused with 403,
 so a route added without thinking of keys is closed to them (credentials, keys, profile).
-A public route (no permission classes) ignores the header, as it ignores the others.
+A public route (no permission classes, or only AllowAny) ignores the header.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from rest_framework import authentication
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.permissions import AllowAny
 
 from api.utils.permission import HasAPIKeyScope
 from api_keys.keys import KEY_FORMAT, matches
@@ -54,7 +55,11 @@ def accepts_api_keys(view: APIView | None) -> bool:
 
 
 def is_public(view: APIView | None) -> bool:
-    return view is not None and not view.permission_classes
+    """No permission class, or only AllowAny (drf-spectacular's schema and docs views)."""
+    return view is not None and all(
+        isinstance(permission, type) and issubclass(permission, AllowAny)
+        for permission in view.permission_classes
+    )
 
 
 class APIKeyAuthentication(authentication.BaseAuthentication):

@@ -14,14 +14,14 @@ from users.signals import credentials_revoked
 @receiver(credentials_revoked, dispatch_uid="api_keys.receivers.revoke_keys")
 def revoke_keys(sender: type[User], user: User, reason: str, **kwargs: Any) -> None:
     """Logging out everywhere, a password change and deactivation revoke every key the account
-    created: whoever took over an account cannot keep a way in through a key it made."""
+    created: whoever took over an account cannot keep a way in through a key it made. The
+    events' actor is whoever ended the credentials (an administrator, or the user)."""
     active = APIKey.objects.filter(created_by=user, revoked_at__isnull=True)
     keys = list(active{% if cookiecutter.tenancy == "organizations" %}.select_related("organization"){% endif %})
     active.update(revoked_at=timezone.now())
     for key in keys:
         record(
             Event.API_KEY_REVOKED,
-            actor=user,
             target=target("api_key", key.pk),
 {%- if cookiecutter.tenancy == "organizations" %}
             organization=key.organization,

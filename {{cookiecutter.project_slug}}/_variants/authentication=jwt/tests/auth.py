@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.authentication import RefreshToken
+from tests.actors import KEYS_REFUSED
 
 # JWTAuthentication sends WWW-Authenticate, so DRF answers anonymous requests with 401.
 ANONYMOUS_STATUS = 401
@@ -21,8 +22,8 @@ CREDENTIAL_ROWS = {
     ("auth-token", "POST"): {"*": 400},
     ("auth-token-refresh", "POST"): {"*": 400},
     ("auth-logout", "POST"): {"*": 400},
-    ("auth-logout-all", "POST"): {"anonymous": 401, "*": 204},
-    ("auth-password", "POST"): {"anonymous": 401, "*": 400},
+    ("auth-logout-all", "POST"): {"anonymous": 401, **KEYS_REFUSED, "*": 204},
+    ("auth-password", "POST"): {"anonymous": 401, **KEYS_REFUSED, "*": 400},
 }
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.actors import KEYS_REFUSED
+
 # SessionAuthentication sends no WWW-Authenticate, so DRF answers anonymous requests with 403.
 ANONYMOUS_STATUS = 403
 WWW_AUTHENTICATE = None
@@ -19,9 +21,9 @@ CREDENTIALS_ROUTE = "auth-login"
 CREDENTIAL_ROWS = {
     ("auth-login", "GET"): {"*": 200},
     ("auth-login", "POST"): {"*": 400},
-    ("auth-logout", "POST"): {"anonymous": 403, "*": 204},
-    ("auth-logout-all", "POST"): {"anonymous": 403, "*": 204},
-    ("auth-password", "POST"): {"anonymous": 403, "*": 400},
+    ("auth-logout", "POST"): {"anonymous": 403, **KEYS_REFUSED, "*": 204},
+    ("auth-logout-all", "POST"): {"anonymous": 403, **KEYS_REFUSED, "*": 204},
+    ("auth-password", "POST"): {"anonymous": 403, **KEYS_REFUSED, "*": 400},
 }
 
 

@@ -6,6 +6,8 @@ from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from tests.actors import KEYS, KEYS_REFUSED
+
 # TokenAuthentication sends WWW-Authenticate, so DRF answers anonymous requests with 401.
 ANONYMOUS_STATUS = 401
 WWW_AUTHENTICATE = "Token"
@@ -16,11 +18,14 @@ CREDENTIALS_ROUTE = "auth-token"
 # Access-policy rows for the credential endpoints. Login is public, so every actor gets
 # the same answer; the policy test's note body lacks the fields, a 400, never a 401/403.
 # Logout ends the token the actor sent; a password change without the passwords is a 400.
+# Keys are refused (tests/api_key_policy.py), and logout reads nothing but a token: there a
+# key is no credential at all.
+KEYS_UNREAD = dict.fromkeys(KEYS, 401)
 CREDENTIAL_ROWS = {
     ("auth-token", "POST"): {"*": 400},
-    ("auth-logout", "POST"): {"anonymous": 401, "*": 204},
-    ("auth-logout-all", "POST"): {"anonymous": 401, "*": 204},
-    ("auth-password", "POST"): {"anonymous": 401, "*": 400},
+    ("auth-logout", "POST"): {"anonymous": 401, **KEYS_UNREAD, "*": 204},
+    ("auth-logout-all", "POST"): {"anonymous": 401, **KEYS_REFUSED, "*": 204},
+    ("auth-password", "POST"): {"anonymous": 401, **KEYS_REFUSED, "*": 400},
 }
 
 

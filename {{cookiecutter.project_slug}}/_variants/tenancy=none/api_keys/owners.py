@@ -24,5 +24,6 @@ class KeyOwnerMixin(generics.GenericAPIView[APIKey]):
     def owner_fields(self) -> dict[str, Any]:
         return {}
 
-    def audit_organization(self) -> None:
+    def audit_organization(self) -> Any:
+        """The organization of the keys' audit events (audit.events.record): none here."""
         return None

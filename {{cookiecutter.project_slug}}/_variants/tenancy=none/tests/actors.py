@@ -6,6 +6,7 @@ tests/conftest.py creates the accounts once per run; the access policy's columns
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from api.models import Note
 from api_keys.models import APIKey
@@ -22,6 +23,8 @@ KEYS: dict[str, dict[str, object]] = {
     "revoked_key": {"revoked": True},
     "expired_key": {"expires_in": -timedelta(seconds=1)},
 }
+# What each key gets on a route that names no scope: a working key 403, the others 401.
+KEYS_REFUSED = {"read_key": 403, "write_key": 403, "revoked_key": 401, "expired_key": 401}
 # Every column of the access policy: the people, then the keys.
 ACTORS = (*PEOPLE, *KEYS)
 
@@ -34,7 +37,13 @@ ACCOUNTS: dict[str, dict[str, object]] = {
 }
 
 # Request bodies for the policy table's cells that need one other than its default.
-ROUTE_BODIES: dict[tuple[str, str], dict[str, object]] = {}
+ROUTE_BODIES: dict[tuple[str, str], dict[str, object]] = {
+    ("api-key-list", "POST"): {
+        "name": "Nightly export",
+        "scopes": [Scope.NOTES_READ],
+        "expires_at": (timezone.now() + timedelta(days=30)).isoformat(),
+    },
+}
 
 
 def set_up(accounts: dict[str, User]) -> None:
@@ -72,5 +81,5 @@ def new_note(owner: User, **fields: object) -> Note:
 def url_kwargs(note: Note) -> dict[str, dict[str, object]]:
     """The URL arguments of each route the policy table plays that takes any: the note, and
     a key of its owner."""
-    key = APIKey.objects.filter(created_by=note.owner).order_by("pk").first()
+    key = APIKey.objects.filter(created_by=note.owner).earliest("pk")
     return {"note-detail": {"pk": note.pk}, "api-key-detail": {"pk": key.pk}}

@@ -1,12 +1,12 @@
-"""/api/orgs/...: organizations, their members, invitations, notes and audit trail; and
-accepting."""
+"""/api/orgs/...: organizations, their members, invitations, notes, audit trail and API
+keys; and accepting."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from api import views as notes
 from organizations import views
 
-organization_routes = [
+organization_routes: list[URLPattern | URLResolver] = [
     path("", views.OrganizationDetail.as_view(), name="organization-detail"),
     path("members/", views.MembershipList.as_view(), name="membership-list"),
     path("members/<int:user_id>/", views.MembershipDetail.as_view(), name="membership-detail"),

@@ -8,6 +8,7 @@ its place: the tests' note is owner's, a member's; outsider owns another organiz
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from api.models import Note
 from api_keys.models import APIKey
@@ -38,6 +39,14 @@ KEYS: dict[str, dict[str, object]] = {
     "expired_key": {"expires_in": -timedelta(seconds=1)},
     "demoted_key": {"creator": "viewer"},
 }
+# What each key gets on a route that names no scope: a working key 403, the others 401.
+KEYS_REFUSED = {
+    "read_key": 403,
+    "write_key": 403,
+    "revoked_key": 401,
+    "expired_key": 401,
+    "demoted_key": 403,
+}
 # Every column of the access policy: the people, then the keys.
 ACTORS = (*PEOPLE, *KEYS)
 
@@ -66,6 +75,11 @@ ROUTE_BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("membership-detail", "PATCH"): {"role": "viewer"},
     ("invitation-list", "POST"): {"email": "newcomer@example.com", "role": "member"},
     ("invitation-accept", "POST"): {"token": "not-a-token-anyone-was-sent"},
+    ("api-key-list", "POST"): {
+        "name": "Nightly export",
+        "scopes": [Scope.NOTES_READ],
+        "expires_at": (timezone.now() + timedelta(days=30)).isoformat(),
+    },
 }
 
 
@@ -133,5 +147,5 @@ def url_kwargs(note: Note) -> dict[str, dict[str, object]]:
         "invitation-detail": {**in_organization, "pk": invitation.pk},
         "audit-event-list": in_organization,
         "api-key-list": in_organization,
-        "api-key-detail": {**in_organization, "pk": APIKey.objects.order_by("pk").first().pk},
+        "api-key-detail": {**in_organization, "pk": APIKey.objects.earliest("pk").pk},
     }

@@ -46,5 +46,10 @@ ORGANIZATION_ROWS = {
     ("audit-event-list", "PUT"):       (ANON,   403,   403,   403,   405,   405,   404,   404, 404),
     ("audit-event-list", "PATCH"):     (ANON,   403,   403,   403,   405,   405,   404,   404, 404),
     ("audit-event-list", "DELETE"):    (ANON,   403,   403,   403,   405,   405,   404,   404, 404),
+    # The organization's API keys: its admins' and owners' to make, read and revoke.
+    ("api-key-list", "GET"):           (ANON,   403,   403,   403,   200,   200,   404,   404, 404),
+    ("api-key-list", "POST"):          (ANON,   403,   403,   403,   201,   201,   404,   404, 404),
+    ("api-key-detail", "GET"):         (ANON,   403,   403,   403,   200,   200,   404,   404, 404),
+    ("api-key-detail", "DELETE"):      (ANON,   403,   403,   403,   204,   204,   404,   404, 404),
 }
 # fmt: on

@@ -9,7 +9,7 @@ tests/access_policy.py adds them to the rows every project shares.
 from tests.auth import ANONYMOUS_STATUS as ANON
 from tests.tenant_policy import ACTOR_GROUPS, ORGANIZATION_ROWS
 
-__all__ = ["ACTOR_GROUPS", "LIST_SHOWS_OTHERS_NOTES", "NOTE_ROWS"]
+__all__ = ["ACTOR_GROUPS", "LIST_SHOWS_OTHERS_NOTES", "NOTE_KEY_ROWS", "NOTE_ROWS"]
 
 # Whether a member sees other members' notes in the list.
 LIST_SHOWS_OTHERS_NOTES = True
@@ -23,5 +23,19 @@ NOTE_ROWS = ORGANIZATION_ROWS | {
     ("note-detail", "PUT"):            (ANON,   200,   403,   403,   403,   403,   404,   404, 404),
     ("note-detail", "PATCH"):          (ANON,   200,   403,   403,   403,   403,   404,   404, 404),
     ("note-detail", "DELETE"):         (ANON,   204,   403,   403,   204,   204,   404,   404, 404),
+}
+# fmt: on
+
+# The keys' columns (tests/api_key_policy.py): read_key and write_key act as "admin",
+# demoted_key as "viewer", each within its scopes.
+# fmt: off
+NOTE_KEY_ROWS = {
+    # (route, method)                 read  write  revkd  exprd  demtd
+    ("note-list", "GET"):              (200,   200,   401,   401,   200),
+    ("note-list", "POST"):             (403,   201,   401,   401,   403),  # scope; viewer
+    ("note-detail", "GET"):            (200,   200,   401,   401,   200),
+    ("note-detail", "PUT"):            (403,   403,   401,   401,   403),  # scope; not the author
+    ("note-detail", "PATCH"):          (403,   403,   401,   401,   403),
+    ("note-detail", "DELETE"):         (403,   204,   401,   401,   403),  # an admin moderates
 }
 # fmt: on
