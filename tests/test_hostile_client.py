@@ -74,6 +74,7 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -121,6 +122,7 @@ LOGOUT_USER = "logout_everywhere"
 PASSWORD_USER = "changes_password"
 READER = "reader"  # a full page of notes at the body cap
 HOARDER = "hoarder"  # NOTES_PER_USER notes
+KEY_USER = "key_maker"  # makes an API key, uses it, revokes it
 
 # The service's defaults (config/settings/base.py), proven through the API by the big-pages
 # part: one character more is refused, NOTES_PER_USER + 1 notes are refused.
@@ -196,6 +198,7 @@ def hostile_env(database_url: str) -> dict:
             "THROTTLE_CREDENTIALS": f"{RATE}/minute",
             "THROTTLE_REFRESH": f"{RATE}/minute",
             "THROTTLE_USER": "1000/minute",
+            "THROTTLE_API_KEY": f"{RATE}/minute",
         }
     )
     return env
@@ -228,6 +231,7 @@ SECRET_FIELDS = {
     "refresh",
     "csrftoken",
     "csrfmiddlewaretoken",
+    "key",  # an API key, in the answer that creates it
 }
 
 
@@ -863,6 +867,59 @@ def log_out_everywhere(authentication: str, here: Client) -> str:
     )
 
 
+def api_keys(authentication: str, here: Client) -> str:
+    """An API key made with a person's credential reads notes on every worker. Crafted keys,
+    a key anywhere but its header and a key on a route no scope names are refused, never a
+    5xx. Its rate (THROTTLE_API_KEY) is the key's own, shared by the workers, and not its
+    creator's. Revoking it ends it on every worker at once."""
+    checks = Checks()
+    person = log_in(here, authentication, KEY_USER)
+    expires_at = (datetime.now(UTC) + timedelta(days=7)).isoformat()
+    body = {"name": "nightly export", "scopes": ["notes:read"], "expires_at": expires_at}
+    made = here.post_json("/api/keys/", body, person.headers())
+    require(made.status == 201, f"POST /api/keys/ with {authentication}: {made}")
+    key, key_id = made.json()["key"], made.json()["id"]
+    prefix = key.partition(".")[0]
+    crafted = {
+        "a wrong secret behind the key's prefix": f"Api-Key {prefix}.{'A' * 32}",
+        "a byte that is not UTF-8": f"Api-Key {key[:-1]}\xe9",
+        "the key twice": f"Api-Key {key} {key}",
+        "the scheme alone": "Api-Key",
+        "8 KB of key": f"Api-Key {prefix}.{'A' * 8000}",
+    }
+    for name, value in crafted.items():
+        reply = here.get("/api/notes/", headers={"Authorization": value})
+        checks(reply.status == 401, f"{name}: expected 401, got {reply}")
+    elsewhere = {
+        "in the query string": ("/api/notes/?" + urlencode({"api_key": key}), {}),
+        "in an X-Api-Key header": ("/api/notes/", {"X-Api-Key": key}),
+        "as a Bearer token": ("/api/notes/", {"Authorization": f"Bearer {key}"}),
+    }
+    for name, (path, headers) in elsewhere.items():
+        reply = here.get(path, headers=headers)
+        checks(ended(reply), f"a key {name} must not log in: {reply}")
+    with_key = {"Authorization": f"Api-Key {key}"}
+    refusing = [("POST", "/api/keys/"), ("POST", "/api/auth/logout-all/"), ("GET", "/api/me/")]
+    for method, path in refusing:
+        reply = here.request(method, path, body=b"{}", headers=with_key)
+        checks(reply.status == 403, f"{method} {path} with a key: expected 403, got {reply}")
+    reads = [here.get("/api/notes/", headers=with_key).status for _ in range(RATE + 1)]
+    checks(
+        reads == [200] * RATE + [429],
+        f"{RATE} reads with the key, then its own rate: expected 200s then 429, got {reads}",
+    )
+    creator = me(here, person.headers())
+    checks(creator.status == 200, f"the key's creator after its key was throttled: {creator}")
+    revoked = here.request("DELETE", f"/api/keys/{key_id}/", headers=person.headers())
+    require(revoked.status == 204, f"DELETE /api/keys/{key_id}/: {revoked}")
+    after = [here.get("/api/notes/", headers=with_key).status for _ in range(WORKERS)]
+    checks(after == [401] * WORKERS, f"the revoked key on each worker: {after}")
+    return checks.verdict(
+        f"{len(crafted)} crafted keys 401, {len(elsewhere)} misplaced keys refused, "
+        f"{len(refusing)} routes refused the key, reads {reads}, revoked {after}"
+    )
+
+
 def password_change_ends_other_sessions(authentication: str, here: Client) -> str:
     """A password change through the API (POST /api/auth/password/) ends the user's other
     sessions: the browsable API's, and the credential of another login."""
@@ -1248,6 +1305,7 @@ AUDITED = {
     "log out everywhere": ("access.denied", refused_answers),  # a credential that ended
     "password change": ("access.denied", refused_answers),
     "refresh chains": ("access.denied", refused_answers),  # a reused refresh token's chain
+    "api keys": ("access.denied", refused_answers),  # crafted, misplaced, revoked keys
 }
 
 
@@ -1351,6 +1409,11 @@ def round_robin_parts(
         (ANY, ANY),
         functools.partial(password_change_ends_other_sessions, authentication),
     )
+    parts["api keys"] = (
+        client("127.0.4.7"),
+        (ANY, ANY),
+        functools.partial(api_keys, authentication),
+    )
     return parts
 
 
@@ -1369,7 +1432,7 @@ def test_hostile_client_under_gunicorn(
     manage(project, env, "collectstatic", "--noinput", "-v0")
     victims = [f"victim_{index}" for index in range(len(surfaces(authentication)))]
     users = [*victims, BYSTANDER, XFF_VICTIM, CHAIN_USER, *FAIR_USERS, HOPPER, LOGOUT_USER]
-    users += [PASSWORD_USER, READER, HOARDER]
+    users += [PASSWORD_USER, READER, HOARDER, KEY_USER]
     manage(project, env, "shell", "-v0", "-c", SEED.format(password=PASSWORD, names=users))
     notes = {"SEED_NOTE_TITLE": WORST_TITLE, "SEED_NOTE_BODY": WORST_BODY}
     manage(project, {**env, **notes}, "shell", "-v0", "-c", NOTES_SEED)

@@ -62,6 +62,7 @@ ROOT_LINKS = [
     "vip",
     "note-list",
     "organization-list",
+    "api-key-list",
     "auth-token",
     "auth-login",
     "docs",
