@@ -3,10 +3,9 @@
 from typing import Any
 
 from django.dispatch import receiver
-from django.utils import timezone
 
 from api_keys.models import APIKey
-from audit.events import Event, record, target
+from api_keys.revocation import revoke
 from users.models import User
 from users.signals import credentials_revoked
 
@@ -16,15 +15,4 @@ def revoke_keys(sender: type[User], user: User, reason: str, **kwargs: Any) -> N
     """Logging out everywhere, a password change and deactivation revoke every key the account
     created: whoever took over an account cannot keep a way in through a key it made. The
     events' actor is whoever ended the credentials (an administrator, or the user)."""
-    active = APIKey.objects.filter(created_by=user, revoked_at__isnull=True)
-    keys = list(active{% if cookiecutter.tenancy == "organizations" %}.select_related("organization"){% endif %})
-    active.update(revoked_at=timezone.now())
-    for key in keys:
-        record(
-            Event.API_KEY_REVOKED,
-            target=target("api_key", key.pk),
-{%- if cookiecutter.tenancy == "organizations" %}
-            organization=key.organization,
-{%- endif %}
-            reason={"code": str(reason)},
-        )
+    revoke(APIKey.objects.filter(created_by=user), reason=str(reason))

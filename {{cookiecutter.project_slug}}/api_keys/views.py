@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from api_keys.keys import digest, new_key
 from api_keys.models import APIKey
 from api_keys.owners import KeyOwnerMixin
+from api_keys.revocation import revoke
 from api_keys.serializers import APIKeySerializer, NewAPIKeySerializer
 from audit.events import Event, record, target
 from users.models import User
@@ -109,13 +110,4 @@ class APIKeyDetail(APIKeyMixin, generics.RetrieveDestroyAPIView[APIKey]):
     answers 401 from the next request on; revoking one already revoked changes nothing."""
 
     def perform_destroy(self, instance: APIKey) -> None:
-        with transaction.atomic():
-            revoked = APIKey.objects.filter(pk=instance.pk, revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
-            )
-            if revoked:
-                record(
-                    Event.API_KEY_REVOKED,
-                    target=target("api_key", instance.pk),
-                    organization=self.audit_organization(),
-                )
+        revoke(APIKey.objects.filter(pk=instance.pk))
