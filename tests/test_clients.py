@@ -17,20 +17,23 @@ Each flow logs alice in through the option's credential endpoint (the session op
 the cookie and CSRF header the schema describes), reads /api/me/, creates five notes and
 follows every page's `next` at page_size=2, reads and updates a note, is refused on bob's
 note with the object rule's status and an `Error` body the client parsed, deletes its notes,
-logs out, and sees the old credential refused with a parsed `Error`. The Python flow first
-calls the public operations (API root, health) anonymously: their schema must not ask for
-a credential.
+logs out, and sees the old credential refused with a parsed `Error`. On the way it creates an
+API key that may read notes and, sending it as the schema's Api-Key scheme says, lists the
+notes with it, is refused a create (403), revokes it and sees it refused (401). The Python
+flow first calls the public operations (API root, health) anonymously: their schema must not
+ask for a credential.
 
 With tenancy=organizations (per authentication option, owner_or_read_only, and owner_only
 once) alice is a member of "acme", which bob owns, with his note; carol owns "globex" and its
 note. The flows (tests/clients/flow.py, and flow_organizations.ts instead of flow.ts) work
 on acme's notes at /api/orgs/acme/notes/, read alice's memberships, create an organization
-of their own (rename it, list its members, invite, list and revoke the invitation; delete it
-at the end), are refused an invitation in acme (a member's role is too low) and find
-nothing of globex: not its notes, nor its note by id under acme's path (404s, parsed
-`Error`s). Both clients run against the same server; every failure (generator, import,
-tsc, the flow's step) is collected and shown together. The flows' timings per step are
-recorded (record_property) and summed up at the end of the run (tests/conftest.py).
+of their own (rename it, list its members, make and use an API key there, invite, list and
+revoke the invitation; delete it at the end), are refused an invitation in acme (a member's
+role is too low) and find nothing of globex: not its notes, nor its note by id under acme's
+path (404s, parsed `Error`s); the key finds nothing in acme either. Both clients run against
+the same server; every failure (generator, import, tsc, the flow's step) is collected and
+shown together. The flows' timings per step are recorded (record_property) and summed up at
+the end of the run (tests/conftest.py).
 """
 
 import json

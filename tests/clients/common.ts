@@ -1,6 +1,6 @@
 // What the flow shares across authentication options: paths, the error type, steps, checks.
 import { readFileSync } from "node:fs";
-import type { Client } from "openapi-fetch";
+import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "./schema.js";
 
 export type Api = Client<paths>;
@@ -20,6 +20,10 @@ export const PATHS = {
   invitation: "/api/orgs/{slug}/invitations/{id}/",
   orgNotes: "/api/orgs/{slug}/notes/",
   orgNote: "/api/orgs/{slug}/notes/{id}/",
+  keys: "/api/keys/",
+  key: "/api/keys/{id}/",
+  orgKeys: "/api/orgs/{slug}/keys/",
+  orgKey: "/api/orgs/{slug}/keys/{id}/",
   token: "/api/auth/token/",
   refresh: "/api/auth/token/refresh/",
   login: "/api/auth/login/",
@@ -88,6 +92,33 @@ export function apiKeyScheme(location: "header" | "cookie", authorization: boole
     }
   }
   return fail(`the schema describes no apiKey scheme in the ${location}: ${JSON.stringify(schemes)}`);
+}
+
+/** A client that sends nothing but an API key, as the schema's Api-Key scheme says: the
+ * scheme listNotes lists and createApiKey (a person's credential only) does not. */
+export function keyClient(key: string): Api {
+  const schema = JSON.parse(readFileSync(env("CLIENT_SCHEMA"), "utf8"));
+  const operations: { operationId?: string; security?: Record<string, string[]>[] }[] = Object.values(
+    schema.paths,
+  ).flatMap((item) => Object.values(item as object));
+  const schemes = (operationId: string): Set<string> =>
+    new Set(
+      operations
+        .filter((operation) => operation.operationId === operationId)
+        .flatMap((operation) => (operation.security ?? []).flatMap((need) => Object.keys(need))),
+    );
+  const refused = schemes("createApiKey");
+  const keysOnly = [...schemes("listNotes")].filter((name) => !refused.has(name));
+  const scheme = keysOnly.length === 1 ? schema.components.securitySchemes[keysOnly[0] ?? ""] : undefined;
+  if (scheme?.type !== "apiKey" || !String(scheme.description).includes("`Api-Key `")) {
+    fail(`no single API-key scheme saying the Api-Key prefix: ${keysOnly} ${JSON.stringify(scheme)}`);
+  }
+  return createClient<paths>({ baseUrl: BASE, headers: { [scheme.name]: `Api-Key ${key}` } });
+}
+
+/** An expiry for the flows' API keys: a day from now. */
+export function tomorrow(): string {
+  return new Date(Date.now() + 24 * 3600 * 1000).toISOString();
 }
 
 /** What the flow needs of a logged-in client, whatever the authentication option. */

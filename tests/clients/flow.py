@@ -5,12 +5,18 @@ tests/test_clients.py generates the package ``service_client`` from a baked serv
 users in CLIENT_* variables. Each step prints one line; the first that fails exits non-zero
 with the step's name and what the service answered.
 
+The user also creates an API key that may read notes, sends it as the schema's Api-Key
+scheme says (the scheme listNotes lists and createApiKey does not), lists the notes with it,
+is refused a create with it (403, the scope), revokes it and sees it refused (401).
+
 With CLIENT_TENANCY=organizations the notes are an organization's: CLIENT_ORGANIZATION, where
 the user is a member and the other user owns the other note. The flow then also reads its
 memberships, creates an organization of its own (it is the owner: it renames it, lists its
-members, invites, lists and revokes the invitation, and deletes it at the end), is refused
-an invitation where it is only a member, and finds nothing of CLIENT_FOREIGN_ORGANIZATION,
-where it is no member, not even its note (CLIENT_FOREIGN_NOTE) by id under its own one's path.
+members, makes its API key there, invites, lists and revokes the invitation, and deletes it
+at the end), is refused an invitation where it is only a member, and finds nothing of
+CLIENT_FOREIGN_ORGANIZATION, where it is no member, not even its note (CLIENT_FOREIGN_NOTE)
+by id under its own one's path. Its API key, made in its own organization, finds nothing in
+CLIENT_ORGANIZATION either.
 
 The generated operations are found by name, through OPERATIONS alone: a rename in the
 schema is a one-line change there. Request bodies are built from the model that the
@@ -25,6 +31,7 @@ import pkgutil
 import re
 import sys
 import typing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -45,6 +52,8 @@ OPERATIONS = {
     "get_note": "notes.get_note",
     "update_note": "notes.update_note",
     "delete_note": "notes.delete_note",
+    "create_api_key": "keys.create_api_key",
+    "revoke_api_key": "keys.revoke_api_key",
 }
 # tenancy=organizations: the organizations' operations too (the notes' take a `slug`).
 ORGANIZATION_OPERATIONS = {
@@ -70,6 +79,8 @@ NOT_IN_TENANCY = {"none": set(ORGANIZATION_OPERATIONS), "organizations": set()}
 ERROR_MODEL = "Error"  # the component every error response is documented with
 # What goes before the credential in its header, per authentication option.
 PREFIX = {"token": "Token", "jwt": "Bearer"}
+# What goes before an API key in the Authorization header (the schema's scheme says it).
+KEY_PREFIX = "Api-Key"
 PAGE_SIZE = 2
 NOTES = 5  # three pages of PAGE_SIZE
 
@@ -181,6 +192,28 @@ def security_scheme(kind: str, location: str) -> str:
             if (kind == "authorization") == is_authorization:
                 return name
     fail(f"the schema describes no {kind} scheme in the {location}: {json.dumps(schemes)}")
+
+
+def described(operation_id: str) -> dict:
+    """The schema's operation ``operation_id``."""
+    for item in SCHEMA["paths"].values():
+        for found in item.values():
+            if isinstance(found, dict) and found.get("operationId") == operation_id:
+                return found
+    fail(f"the schema has no operation {operation_id}")
+
+
+def api_key_header() -> str:
+    """The header of the API keys' scheme: the one listNotes accepts and createApiKey, which
+    needs a person's credential, does not."""
+    accepts = {name for need in described("listNotes")["security"] for name in need}
+    refuses = {name for need in described("createApiKey")["security"] for name in need}
+    if len(accepts - refuses) != 1:
+        fail(f"no single API-key scheme: listNotes takes {accepts}, createApiKey {refuses}")
+    scheme = SCHEMA["components"]["securitySchemes"][(accepts - refuses).pop()]
+    if scheme.get("type") != "apiKey" or f"`{KEY_PREFIX} `" not in scheme.get("description", ""):
+        fail(f"the API keys' scheme does not say the {KEY_PREFIX} prefix: {scheme}")
+    return scheme["name"]
 
 
 def cookies_of(client) -> dict:
@@ -307,6 +340,9 @@ def flow(step: Steps) -> None:
     if OBJECT_ACCESS == "owner_or_read_only" and OTHER_NOTE not in ids:
         fail(f"owner_or_read_only, yet {OTHER_USER}'s note {OTHER_NOTE} is not listed")
 
+    if TENANCY == "none":  # with organizations, in its own organization (organizations())
+        api_key(step, client, WHERE, newest=created[-1])
+
     step("read one note")
     note = call("get_note", client, 200, **WHERE, id=created[0]).parsed
     if note.id != created[0] or note.title != "py 0":
@@ -369,6 +405,34 @@ def flow(step: Steps) -> None:
     print("python client: flow complete", flush=True)
 
 
+def api_key(step: Steps, client, where: dict, newest: int | None) -> None:
+    """Create an API key that reads notes, list the notes with it (``newest`` first, if any),
+    be refused a create with it (and, with organizations, find no other organization with
+    it), revoke it and see it refused."""
+    step("create an API key that may read notes")
+    expires_at = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    body = {"name": "Python flow", "scopes": ["notes:read"], "expires_at": expires_at}
+    created = call("create_api_key", client, 201, **where, body=body).parsed
+    if not created.key or [role_of(scope) for scope in created.scopes] != ["notes:read"]:
+        fail(f"created {created!r}")
+
+    step("list the notes with the key alone")
+    header = api_key_header()
+    machine = importlib.import_module(f"{PACKAGE}.client").AuthenticatedClient(
+        **SERVICE, token=created.key, prefix=KEY_PREFIX, auth_header_name=header
+    )
+    page = call("list_notes", machine, 200, **where, page_size=PAGE_SIZE).parsed
+    if newest is not None and [note.id for note in page.results][:1] != [newest]:
+        fail(f"the key lists {page.results!r}, not note {newest} first")
+    refused("create_note", machine, 403, **where, body={"title": "from a key", "body": ""})
+    if TENANCY == "organizations":  # a key acts inside its own organization only
+        refused("list_notes", machine, 404, slug=ORGANIZATION)
+
+    step("revoke the key; it is refused")
+    call("revoke_api_key", client, 204, **where, id=created.id)
+    refused("list_notes", machine, 401, **where)
+
+
 def role_of(value) -> str:
     """A role as its name, whether the client parsed it into an enum or not."""
     return getattr(value, "value", value)
@@ -410,6 +474,8 @@ def organizations(step: Steps, client, me) -> str:
     found = {member.username: role_of(member.role) for member in members.results}
     if found.get(USER) != "member" or OTHER_USER not in found:
         fail(f"the members of {ORGANIZATION}: {found}")
+
+    api_key(step, client, {"slug": slug}, newest=None)  # an owner's key for its organization
 
     step("invite someone, list the invitation, revoke it")
     body = {"email": "newcomer@example.com", "role": "member"}

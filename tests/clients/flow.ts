@@ -6,7 +6,19 @@
 // address and two users in CLIENT_* variables. Each step prints one line; the first that
 // fails exits non-zero with the step's name and what the service answered.
 import { logIn } from "./auth.js";
-import { currentStep, env, expectError, expectStatus, fail, FlowFailed, PATHS, step, USER } from "./common.js";
+import {
+  currentStep,
+  env,
+  expectError,
+  expectStatus,
+  fail,
+  FlowFailed,
+  keyClient,
+  PATHS,
+  step,
+  tomorrow,
+  USER,
+} from "./common.js";
 
 const OBJECT_ACCESS = env("CLIENT_OBJECT_ACCESS");
 const OTHER_USER = env("CLIENT_OTHER_USER");
@@ -59,6 +71,27 @@ async function flow(): Promise<void> {
   if (OBJECT_ACCESS === "owner_or_read_only" && !ids.includes(OTHER_NOTE)) {
     fail(`owner_or_read_only, yet ${OTHER_USER}'s note ${OTHER_NOTE} is not listed`);
   }
+
+  step("create an API key that may read notes");
+  const made = await client.POST(PATHS.keys, {
+    body: { name: "TypeScript flow", scopes: ["notes:read"], expires_at: tomorrow() },
+  });
+  await expectStatus("createApiKey", made.response, 201);
+  if (!made.data?.key) return fail(`createApiKey answered ${JSON.stringify(made.data)}`);
+  const key = { id: made.data.id, client: keyClient(made.data.key) };
+
+  step("list the notes with the key alone");
+  const newest = await key.client.GET(PATHS.notes, { params: { query: { page_size: PAGE_SIZE } } });
+  await expectStatus("listNotes", newest.response, 200);
+  if (newest.data?.results[0]?.id !== created.at(-1)) fail(`the key lists ${JSON.stringify(newest.data)}`);
+  const write = await key.client.POST(PATHS.notes, { body: { title: "from a key", body: "" } });
+  await expectError("createNote", write.response, 403, write.error?.detail, write.error?.code);
+
+  step("revoke the key; it is refused");
+  const revoked = await client.DELETE(PATHS.key, { params: { path: { id: key.id } } });
+  await expectStatus("revokeApiKey", revoked.response, 204);
+  const after = await key.client.GET(PATHS.notes);
+  await expectError("listNotes", after.response, 401, after.error?.detail, after.error?.code);
 
   step("read one note");
   const first = created[0] ?? fail("no note created");

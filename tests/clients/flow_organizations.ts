@@ -4,12 +4,26 @@
 //
 // tests/test_clients.py copies this file (instead of flow.ts), common.ts and auth/<option>.ts
 // next to the bake's schema.ts. Besides the notes, the flow reads its memberships, creates an
-// organization of its own (renames it, lists its members, invites, lists and revokes the
-// invitation, deletes it at the end), is refused an invitation where it is only a member,
-// and finds nothing of CLIENT_FOREIGN_ORGANIZATION, where it is no member: not its notes, nor
-// its note (CLIENT_FOREIGN_NOTE) by id under its own organization's path.
+// organization of its own (renames it, lists its members, makes an API key there and uses it,
+// invites, lists and revokes the invitation, deletes it at the end), is refused an invitation
+// where it is only a member, and finds nothing of CLIENT_FOREIGN_ORGANIZATION, where it is no
+// member: not its notes, nor its note (CLIENT_FOREIGN_NOTE) by id under its own organization's
+// path. Its API key finds nothing in CLIENT_ORGANIZATION either.
 import { logIn } from "./auth.js";
-import { type Api, currentStep, env, expectError, expectStatus, fail, FlowFailed, PATHS, step, USER } from "./common.js";
+import {
+  type Api,
+  currentStep,
+  env,
+  expectError,
+  expectStatus,
+  fail,
+  FlowFailed,
+  keyClient,
+  PATHS,
+  step,
+  tomorrow,
+  USER,
+} from "./common.js";
 
 const OBJECT_ACCESS = env("CLIENT_OBJECT_ACCESS");
 const OTHER_USER = env("CLIENT_OTHER_USER");
@@ -66,6 +80,29 @@ async function organizations(client: Api, memberships: { organization: string; r
   if (acme.get(USER) !== "member" || !acme.has(OTHER_USER)) {
     fail(`the members of ${ORGANIZATION}: ${JSON.stringify([...acme])}`);
   }
+
+  step("create an API key for it that may read notes");
+  const made = await client.POST(PATHS.orgKeys, {
+    ...organization,
+    body: { name: "TypeScript flow", scopes: ["notes:read"], expires_at: tomorrow() },
+  });
+  await expectStatus("createApiKey", made.response, 201);
+  if (!made.data?.key) return fail(`createApiKey answered ${JSON.stringify(made.data)}`);
+  const key = { id: made.data.id, client: keyClient(made.data.key) };
+
+  step("list its notes with the key alone");
+  const listedByKey = await key.client.GET(PATHS.orgNotes, organization);
+  await expectStatus("listNotes", listedByKey.response, 200);
+  const write = await key.client.POST(PATHS.orgNotes, { ...organization, body: { title: "from a key", body: "" } });
+  await expectError("createNote", write.response, 403, write.error?.detail, write.error?.code);
+  const elsewhere = await key.client.GET(PATHS.orgNotes, { params: { path: { slug: ORGANIZATION } } });
+  await expectError("listNotes", elsewhere.response, 404, elsewhere.error?.detail, elsewhere.error?.code);
+
+  step("revoke the key; it is refused");
+  const revokedKey = await client.DELETE(PATHS.orgKey, { params: { path: { slug, id: key.id } } });
+  await expectStatus("revokeApiKey", revokedKey.response, 204);
+  const after = await key.client.GET(PATHS.orgNotes, organization);
+  await expectError("listNotes", after.response, 401, after.error?.detail, after.error?.code);
 
   step("invite someone, list the invitation, revoke it");
   const invitation = { email: "newcomer@example.com", role: "member" } as const;

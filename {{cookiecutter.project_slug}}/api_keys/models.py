@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.utils import timezone
 
 
 class APIKey(models.Model):
@@ -50,8 +49,3 @@ class APIKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
-
-    @property
-    def is_active(self) -> bool:
-        """Neither revoked nor expired."""
-        return self.revoked_at is None and self.expires_at > timezone.now()

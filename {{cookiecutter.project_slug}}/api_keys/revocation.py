@@ -14,14 +14,12 @@ def revoke(keys: QuerySet[APIKey], reason: str | None = None) -> list[APIKey]:
     """Revoke those of ``keys`` that are not revoked yet, at once: one ``api_key.revoked``
     event each, whose actor is whoever the request is authenticated as. The rows stay locked
     until the transaction ends, so that two revocations at once record each key once."""
-    with transaction.atomic():
-        revoked = list(
-            keys.filter(revoked_at__isnull=True)
+    active = keys.filter(revoked_at__isnull=True).select_for_update(of=("self",))
 {%- if cookiecutter.tenancy == "organizations" %}
-            .select_related("organization")
+    active = active.select_related("organization")  # the events name it
 {%- endif %}
-            .select_for_update(of=("self",))
-        )
+    with transaction.atomic():
+        revoked = list(active)
         APIKey.objects.filter(pk__in=[key.pk for key in revoked]).update(revoked_at=timezone.now())
         for key in revoked:
             details: dict[str, Any] = {"reason": {"code": reason}} if reason else {}

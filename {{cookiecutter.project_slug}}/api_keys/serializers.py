@@ -18,8 +18,8 @@ class APIKeySerializer(serializers.ModelSerializer[APIKey]):
         help_text="What the key may do: " + ", ".join(Scope) + ".",
     )
     expires_at = serializers.DateTimeField(
-        help_text="When the key stops working: required, and at most "
-        "API_KEY_MAX_LIFETIME_DAYS ahead (365 by default)."
+        help_text="When the key stops working: required, in the future, and within the "
+        "service's maximum lifetime for keys (a year by default)."
     )
 
     class Meta:

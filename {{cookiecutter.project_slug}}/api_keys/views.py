@@ -47,7 +47,7 @@ class APIKeyMixin(KeyOwnerMixin, generics.GenericAPIView[APIKey]):
 class APIKeyList(APIKeyMixin, generics.ListCreateAPIView[APIKey]):
     """The API keys, newest first, revoked and expired ones included; or create one. The
     answer to a create is the only one that shows the key: store it at once. A key acts as
-    you, within its scopes, until ``expires_at`` (required, at most a year ahead) or until
+    you, within its scopes, until its expiry date (required, at most a year ahead) or until
     it is revoked; it never does more than you could do at that moment."""
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[APIKey]]:

@@ -5,9 +5,10 @@ During the run, ``LeakWatch``:
 
 * reads every request the test clients (Django's ``Client``, DRF's ``APIClient``) send, and
   every answer, through the handler both use: the secrets are the passwords in bodies, the
-  ``Authorization`` and ``X-CSRFToken`` headers, the session and CSRF cookies, the tokens
-  in answers (knox tokens, JWTs, CSRF tokens in forms), and the invitation tokens of the
-  mail the service sends;
+  ``Authorization``, ``X-CSRFToken`` and ``X-Api-Key`` headers (an ``Api-Key``
+  authorization's as an API key), the session and CSRF cookies, the tokens in answers (knox
+  tokens, JWTs, CSRF tokens in forms, the API key a create shows), and the invitation tokens
+  of the mail the service sends;
 * writes every log record as production would (``audit.logs.RequestIDFilter``,
   ``RefererFilter`` and ``JsonFormatter``), whatever logger made it;
 * keeps every AuditEvent row as it was created (the test's transaction rolls it back).
@@ -56,7 +57,12 @@ SECRET_FIELDS = {
     "refresh": "JWT refresh token",
     "csrftoken": "CSRF token",
     "csrfmiddlewaretoken": "CSRF token",
+    "key": "API key",  # the answer that creates one
+    "api_key": "API key",  # a query string's: no credential, but a secret all the same
 }
+# What the credential after an Authorization header's scheme is, where it says more than
+# "Authorization header".
+AUTHORIZATION_SCHEMES = {"api-key": "API key"}
 # A form's CSRF token, in the HTML pages of the browsable API and the admin.
 FORM_CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -106,9 +112,11 @@ class LeakWatch:
     def saw_request(self, environ: dict[str, Any], body: bytes) -> None:
         authorization = environ.get("HTTP_AUTHORIZATION")
         if isinstance(authorization, str):
+            scheme, _, credential = authorization.partition(" ")
             self.saw("Authorization header", authorization)
-            self.saw("Authorization header", authorization.partition(" ")[2])
+            self.saw(AUTHORIZATION_SCHEMES.get(scheme.lower(), "Authorization header"), credential)
         self.saw("CSRF token", environ.get("HTTP_X_CSRFTOKEN"))
+        self.saw("API key", environ.get("HTTP_X_API_KEY"))  # no credential here; clients try
         self.saw_cookies(SimpleCookie(environ.get("HTTP_COOKIE", "")))
         self.saw_fields(dict(parse_qsl(environ.get("QUERY_STRING", ""))))
         content_type = str(environ.get("CONTENT_TYPE", ""))

@@ -6,12 +6,15 @@ while the views module is still being imported.
 What this adds, for every operation, from the view's own classes rather than a list of
 operations kept by hand:
 
-* its permission classes, at the end of its description (as permission_report says);
+* its permission classes, at the end of its description (as permission_report says), and
+  what an API key needs there: the scope, in words and in ``x-api-key-scope``, or that keys
+  are not accepted;
 * its error responses, all in one ``Error`` shape, with the status codes the view can
   really answer (``error_responses``);
 * who may call it: public operations say so (``security: []``, or ``{}`` among the
-  alternatives where credentials are optional), and unsafe operations a session may call
-  name the CSRF header they need;
+  alternatives where credentials are optional), unsafe operations a session may call
+  name the CSRF header they need, and only the operations that accept API keys list their
+  scheme (api_keys/schema.py);
 * response fields a model serializer always outputs are ``required``, and request strings
   carry the limits validation enforces (no NUL, not blank after trimming).
 
@@ -32,7 +35,14 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 from rest_framework.authentication import SessionAuthentication
 
-from api.management.commands.permission_report import describe
+from api.management.commands.permission_report import (
+    KEYS_IGNORED,
+    KEYS_REFUSED,
+    api_key_access,
+    describe,
+)
+from api_keys.authentication import KEYWORD, APIKeyAuthentication
+from api_keys.scopes import INCLUDES, Scope
 
 if TYPE_CHECKING:
     from drf_spectacular.generators import SchemaGenerator
@@ -94,6 +104,13 @@ class ErrorSerializer(serializers.Serializer):
         ref_name = "Error"
 
 
+def api_key_scope(view: Any, method: str) -> str | None:
+    """The scope an API key needs for ``method`` of ``view``; None where keys are refused or
+    ignored (permission_report's reading of HasAPIKeyScope and ``api_key_scopes``)."""
+    access = api_key_access(view, method)
+    return None if access in (KEYS_REFUSED, KEYS_IGNORED) else access
+
+
 def document(view: Any, tag: str, **operations: tuple[str, str] | dict[str, Any]) -> Any:
     """Name the operations of ``view``, method by method, and put them under ``tag``.
 
@@ -135,12 +152,30 @@ class PermissionAwareAutoSchema(AutoSchema):
                     "below it); to anyone who is not a member, the organization does not exist "
                     "(404)."
                 )
+            operation["description"] += self.api_key_sentence()
+            scope = api_key_scope(self.view, self.method)
+            if scope is not None:
+                # Machine-readable: OpenAPI 3.0 has no place for a scope in an apiKey
+                # requirement, only OAuth2's and OpenID Connect's.
+                operation["x-api-key-scope"] = scope
             # Said outright: no `security` would mean "as the document's default", which
             # readers (and Swagger UI's lock icons) cannot tell from an oversight.
             operation["security"] = operation.get("security", [])
         return operation
 
     # Who may call it --------------------------------------------------------------------
+
+    def api_key_sentence(self) -> str:
+        """What an API key needs here, for the description: its scope (and the scopes that
+        include it), or that keys are not accepted; nothing where the operation is public."""
+        scope = api_key_access(self.view, self.method)
+        if scope == KEYS_IGNORED:
+            return ""
+        if scope == KEYS_REFUSED:
+            return " API keys are not accepted: use a person's credential."
+        wider = [f"`{other}`" for other, included in INCLUDES.items() if Scope(scope) in included]
+        including = f" ({' or '.join(wider)} includes it)" if wider else ""
+        return f" An API key needs the `{scope}` scope{including}."
 
     def is_public(self) -> bool:
         """Anyone may call it: every permission class lets an anonymous request in. That is
@@ -215,6 +250,8 @@ class PermissionAwareAutoSchema(AutoSchema):
             errors[403].append("The service's policy does not let you do this.")
         if sessions and writes:
             errors[403].append("A session's request without the CSRF token.")
+        for code, when in self.api_key_errors().items():
+            errors[code].append(when)
         if "{" in self.path:
             errors[404].append("No such object, or none you may see.")
         elif self._is_list_view() and self._get_paginator() is not None:
@@ -237,10 +274,39 @@ class PermissionAwareAutoSchema(AutoSchema):
         errors[503].append("The database is out of reach: try again after Retry-After seconds.")
         return {code: " ".join(reasons) for code, reasons in errors.items()}
 
+    def api_key_errors(self) -> dict[int, str]:
+        """What a request with an API key may be answered besides the operation's own errors:
+        401 for a key that does not work (said by the credentials' 401 where the first
+        authentication class challenges), 403 for a key the operation refuses or whose
+        scopes fall short. Nothing where keys are not read: a public operation, or one whose
+        authentication classes leave keys out (the request is then anonymous)."""
+        view = self.view
+        key = api_key_access(view, self.method)
+        reads_keys = key != KEYS_IGNORED and any(
+            isinstance(a, APIKeyAuthentication) for a in view.get_authenticators()
+        )
+        if not reads_keys:
+            return {}
+        errors = {}
+        if not view.get_authenticate_header(view.request):
+            errors[401] = (
+                "The API key is not valid, revoked or expired; the WWW-Authenticate header "
+                f"says `{KEYWORD}`."
+            )
+        if key == KEYS_REFUSED:
+            errors[403] = "An API key, which this operation does not accept."
+        else:
+            errors[403] = f"An API key without the `{key}` scope."
+        return errors
+
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)  # type: ignore[arg-type]
+        keys = self.api_key_errors()
         for code, when in self.error_responses().items():
-            if str(code) in responses:  # declared by extend_schema: that one stands
+            if str(code) in responses:  # declared by extend_schema: that one stands,
+                if code in keys:  # and says what a key may get there too
+                    declared = responses[str(code)]
+                    declared["description"] = f"{declared['description']} {keys[code]}".strip()
                 continue
             response = self._get_response_for_code(ErrorSerializer, str(code))
             response["description"] = when

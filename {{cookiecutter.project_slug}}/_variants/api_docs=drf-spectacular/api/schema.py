@@ -28,6 +28,7 @@ from api import (
 )
 from api.openapi import document
 from api.serializers import MeSerializer
+from api_keys import schema as api_keys_schema  # noqa: F401 -- declarations on import
 {%- if cookiecutter.tenancy == "organizations" %}
 from organizations import schema as organizations_schema  # noqa: F401 -- declarations on import
 {%- endif %}

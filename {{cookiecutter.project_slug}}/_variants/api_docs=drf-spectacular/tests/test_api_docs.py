@@ -3,7 +3,8 @@
 What generated clients (openapi-python-client, openapi-typescript) and contract testers
 (schemathesis) rely on is specified here: JSON request bodies, every error documented in
 one shape with the status codes the API really answers, public operations said to be
-public, the CSRF token a session needs, response fields that are always there marked
+public, the CSRF token a session needs, the API-key scheme and the scope each operation
+asks of a key, response fields that are always there marked
 required, validation limits in the types, and stable names for every operation.
 """
 
@@ -14,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import get_resolver, reverse
@@ -28,10 +30,12 @@ from tests.auth import ANONYMOUS_STATUS, CREDENTIALS_ROUTE, SECURITY_SCHEME
 
 METHODS = ("get", "put", "post", "patch", "delete")
 UNSAFE = {"put", "post", "patch", "delete"}
-TAGS = {"notes", "authentication", "account", "service", "organizations"}
+TAGS = {"notes", "authentication", "account", "service", "organizations", "keys"}
 ERROR_REF = "#/components/schemas/Error"
 SESSION = SECURITY_SCHEME == "cookieAuth"
 THROTTLED = bool(settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_CLASSES"))
+ORGANIZATIONS = apps.is_installed("organizations")
+API_KEY_SCHEME = "apiKeyAuth"
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +147,10 @@ def test_anonymous_requests_are_refused_as_the_first_authentication_class_says(s
     me = operation(schema, "getMe")
 
     assert ANONYMOUS_STATUS in codes(me)
-    if SESSION:  # no challenge to answer: DRF refuses with 403, never 401
-        assert all(401 not in codes(op) for _, _, op in operations(schema))
+    if SESSION:  # no challenge to answer: DRF refuses with 403; a 401 is an API key's only
+        unauthorized = [op["responses"]["401"] for *_, op in operations(schema) if 401 in codes(op)]
+        assert unauthorized
+        assert all("`Api-Key`" in response["description"] for response in unauthorized)
     else:
         assert "WWW-Authenticate" in me["responses"]["401"]["headers"]
 
@@ -285,6 +291,93 @@ def test_login_asks_for_nothing_but_the_session_options_csrf_token(schema):
         assert operation(schema, "getCsrfToken")["security"] == []
 
 
+# API keys -----------------------------------------------------------------------------------
+
+
+def test_api_keys_have_a_security_scheme_in_the_authorization_header(schema):
+    scheme = schema["components"]["securitySchemes"][API_KEY_SCHEME]
+
+    assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "Authorization")
+    assert "`Authorization: Api-Key <key>`" in scheme["description"]
+    assert "`Api-Key ` prefix" in scheme["description"]
+
+
+# The scope an API key needs, operation by operation; None: the operation refuses keys. A key
+# reads and writes notes (and, with organizations, reads the members) and nothing else: not
+# the account, the credentials, the keys themselves, nor the organizations' management.
+KEY_SCOPES = {
+    "listNotes": "notes:read",
+    "getNote": "notes:read",
+    "createNote": "notes:write",
+    "replaceNote": "notes:write",
+    "updateNote": "notes:write",
+    "deleteNote": "notes:write",
+    "getMe": None,
+    "getVip": None,
+    "logoutAll": None,
+    "changePassword": None,
+    "listApiKeys": None,
+    "createApiKey": None,
+    "getApiKey": None,
+    "revokeApiKey": None,
+}
+ORGANIZATION_KEY_SCOPES = {
+    "listMembers": "members:read",
+    "getMember": "members:read",
+    "changeMemberRole": None,
+    "removeMember": None,
+    "listOrganizations": None,
+    "createOrganization": None,
+    "getOrganization": None,
+    "updateOrganization": None,
+    "deleteOrganization": None,
+    "listInvitations": None,
+    "createInvitation": None,
+    "revokeInvitation": None,
+    "acceptInvitation": None,
+    "listOrganizationAuditEvents": None,
+}
+KEY_ROWS = KEY_SCOPES | (ORGANIZATION_KEY_SCOPES if ORGANIZATIONS else {})
+
+
+@pytest.mark.parametrize(("operation_id", "scope"), KEY_ROWS.items(), ids=list(KEY_ROWS))
+def test_each_operation_says_what_an_api_key_needs(schema, operation_id, scope):
+    op = operation(schema, operation_id)
+    description = op["description"]
+
+    assert op.get("x-api-key-scope") == scope
+    assert ({API_KEY_SCHEME: []} in op["security"]) == (scope is not None)
+    if scope is None:
+        assert "API keys are not accepted: use a person's credential." in description
+        assert "does not accept" in op["responses"]["403"]["description"]
+    else:
+        assert f"An API key needs the `{scope}` scope" in description
+        assert f"without the `{scope}` scope" in op["responses"]["403"]["description"]
+    assert 401 in codes(op)  # a key that is not valid, revoked or expired
+
+
+def test_only_operations_that_accept_keys_list_their_scheme(schema):
+    # Public operations ignore a key, as they ignore any credential: nothing to say there.
+    for path, method, op in operations(schema):
+        lists_scheme = any(API_KEY_SCHEME in requirement for requirement in op["security"])
+        assert lists_scheme == ("x-api-key-scope" in op), (path, method)
+        if {API_KEY_SCHEME: []} in op["security"]:
+            assert op["security"].count({API_KEY_SCHEME: []}) == 1, (path, method)
+    assert any("x-api-key-scope" in op for _, _, op in operations(schema))
+
+
+def test_a_key_gets_in_with_the_scope_the_schema_names_and_not_without(schema, client_for):
+    # read_key holds notes:read (tests/actors.py): what listNotes asks, not what createNote does.
+    reader = client_for("read_key")
+    needed = operation(schema, "createNote")["x-api-key-scope"]
+
+    assert operation(schema, "listNotes")["x-api-key-scope"] == "notes:read"
+    assert reader.get(note_list_url()).status_code == 200
+    refused = reader.post(note_list_url(), {"title": "From a key"}, format="json")
+    assert refused.status_code == 403
+    assert needed in refused.json()["detail"]
+
+
 # Types --------------------------------------------------------------------------------------
 
 
@@ -369,6 +462,10 @@ def test_operations_have_unique_readable_names(schema):
         "logout",
         "logoutAll",
         "changePassword",
+        "listApiKeys",
+        "createApiKey",
+        "getApiKey",
+        "revokeApiKey",
     } <= set(ids)
     assert ("refreshToken" in ids) == (SECURITY_SCHEME == "jwtAuth")
     assert ("getCsrfToken" in ids) == SESSION

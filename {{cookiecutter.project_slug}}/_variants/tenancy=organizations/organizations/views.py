@@ -31,8 +31,6 @@ from api.utils.permission import (
     IsOrganizationMember,
     role_name,
 )
-from api_keys.models import APIKey
-from api_keys.revocation import revoke
 from api_keys.scopes import Scope
 from audit.events import Event, record
 from audit.events import target as audit_target
@@ -269,10 +267,6 @@ class MembershipDetail(MembershipMixin, generics.RetrieveUpdateDestroyAPIView[Me
                 target=audit_target("user", target.user_id),
                 changes={"role": [Role(target.role).label, None]},
             )
-            # The keys they made here end with their membership: invited again, they start
-            # without them.
-            keys = APIKey.objects.filter(organization=self.organization, created_by=target.user_id)
-            revoke(keys, reason="membership_ended")
 
 
 class InvitationMixin(OrganizationScopedMixin, generics.GenericAPIView[Invitation]):

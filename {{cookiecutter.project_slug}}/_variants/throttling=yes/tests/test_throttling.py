@@ -1,5 +1,5 @@
-"""Rate limits: a strict one on every login surface, looser ones for anon and user traffic;
-each 429 is a "throttled" event, logged and never stored."""
+"""Rate limits: a strict one on every login surface, looser ones for anon and user traffic,
+and one per API key; each 429 is a "throttled" event, logged and never stored."""
 
 import pytest
 from django.test import Client
@@ -7,8 +7,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from tests.actors import note_list_url
 from tests.audit_trail import assert_recorded, expected
 from tests.auth import CREDENTIALS_ROUTE
+from tests.test_api_keys import MANAGER, key_of, with_key
 
 # The dict DRF's throttles read their rates from on every request.
 RATES = SimpleRateThrottle.THROTTLE_RATES
@@ -178,3 +180,33 @@ def test_a_throttled_request_is_logged_with_what_the_client_was_told(
     )
     assert seen.names == ["throttled"]
     assert_recorded(seen, want, stored=False)
+
+
+# API keys: each key has its own "api_key" budget, and a key's requests leave its creator's
+# "user" budget alone (a cron job cannot lock its creator out, nor the other way round).
+
+
+def test_each_api_key_has_a_budget_of_its_own(users, rates):
+    rates(api_key="2/minute")
+    first, second = with_key(key_of(users)), with_key(key_of(users))  # one creator's two keys
+
+    statuses = [first.get(note_list_url()).status_code for _ in range(2)]
+    over = first.get(note_list_url())
+    other_key = second.get(note_list_url())
+
+    assert statuses == [200, 200]
+    assert over.status_code == 429
+    wait = over["Retry-After"]
+    assert over.json()["detail"] == f"Request was throttled. Expected available in {wait} seconds."
+    assert other_key.status_code == 200
+
+
+def test_a_key_s_requests_leave_its_creator_s_user_rate_alone(client_for, users, rates):
+    rates(user="2/minute")
+    key, creator = with_key(key_of(users)), client_for(MANAGER)
+
+    by_key = [key.get(note_list_url()).status_code for _ in range(3)]
+    by_creator = [creator.get(reverse("me")).status_code for _ in range(2)]
+
+    assert by_key == [200, 200, 200]
+    assert by_creator == [200, 200]

@@ -1,4 +1,5 @@
-"""Who may call what: every route with its methods, authentication, permissions and throttles.
+"""Who may call what: every route with its methods, authentication, permissions, API keys
+and throttles.
 
     python manage.py permission_report                  # a table
     python manage.py permission_report --format json    # or markdown
@@ -8,6 +9,9 @@ The permission classes shown are the effective ones: the view's own, or the glob
 it inherits; composed classes read as DRF writes them (``A & B``, ``A | B``, ``~A``).
 Views that name the least role each method needs in an organization (``minimum_roles``)
 get a "roles" column.
+The "API key" column says, method by method, the scope an API key needs there (the view's
+``api_key_scopes``, which HasAPIKeyScope checks), or that keys are refused there (a person's
+credential only), or ignored (a public route, which reads no credential).
 A route is "open" when an anonymous request passes every ``has_permission`` for some
 method; open routes must be listed in ``settings.PUBLIC_ENDPOINTS``.
 """
@@ -21,13 +25,26 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import mixins
-from rest_framework.permissions import AND, OR, BasePermission, OperandHolder, SingleOperandHolder
+from rest_framework.permissions import (
+    AND,
+    OR,
+    SAFE_METHODS,
+    BasePermission,
+    OperandHolder,
+    SingleOperandHolder,
+)
 from rest_framework.settings import api_settings
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
+from api_keys.authentication import APIKeyAuthentication, accepts_api_keys, is_public
+
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own access control (is_staff)
 OPERATORS: dict[object, str] = {AND: "&", OR: "|"}
+
+# What an API key gets on a method that names no scope for it, and on a public route.
+KEYS_REFUSED = "refused"
+KEYS_IGNORED = "ignored"
 
 # What a view's permission_classes hold: classes, or compositions of them (A & B, ~A).
 Permission: TypeAlias = type[BasePermission] | OperandHolder | SingleOperandHolder
@@ -45,6 +62,7 @@ class Route(TypedDict):
     permissions: list[str]
     object_rule: bool
     roles: dict[str, str]  # method -> the least role it needs in the organization
+    api_key: dict[str, str]  # method -> the scope a key needs, KEYS_REFUSED or KEYS_IGNORED
     throttles: list[str]
     anonymous: list[str]  # methods an anonymous client may call; ["any"] for Django views
 
@@ -82,6 +100,26 @@ def has_object_rule(permission: Permission) -> bool:
     return permission.has_object_permission is not BasePermission.has_object_permission
 
 
+def api_key_access(view: APIView, method: str) -> str:
+    """What an API key gets on ``method`` of ``view``: the scope it needs, KEYS_REFUSED, or
+    KEYS_IGNORED.
+
+    As the request would find it: a public route reads no credential; a view that does not
+    authenticate keys treats the request as anonymous; on the others HasAPIKeyScope reads
+    the method's scope from ``api_key_scopes`` (HEAD and OPTIONS as GET), and a method it
+    names none for, like a view without the class, refuses keys.
+    """
+    if is_public(view):
+        return KEYS_IGNORED
+    if APIKeyAuthentication not in view.authentication_classes:
+        return KEYS_REFUSED
+    method = "GET" if method.upper() in SAFE_METHODS else method.upper()
+    scope = getattr(view, "api_key_scopes", {}).get(method)
+    if scope is None or not accepts_api_keys(view):
+        return KEYS_REFUSED
+    return str(scope)
+
+
 def anonymous_methods(
     view_class: type[APIView], initkwargs: dict[str, Any], methods: list[str]
 ) -> list[str]:
@@ -113,6 +151,7 @@ def describe_route(path: str, name: str, callback: Callable[..., Any]) -> Route:
             permissions=[],
             object_rule=False,
             roles={},
+            api_key={},
             throttles=[],
             anonymous=["any"],  # no DRF policy to read: counts as open
         )
@@ -144,6 +183,7 @@ def describe_route(path: str, name: str, callback: Callable[..., Any]) -> Route:
             for method, role in getattr(view, "minimum_roles", {}).items()
             if method in methods
         },
+        api_key={method: api_key_access(view, method) for method in methods},
         throttles=throttles,
         anonymous=anonymous_methods(view_class, initkwargs, methods),
     )
@@ -152,6 +192,13 @@ def describe_route(path: str, name: str, callback: Callable[..., Any]) -> Route:
 def report(urlconf: str | None = None) -> list[Route]:
     patterns = get_resolver(urlconf).url_patterns
     return [describe_route(path, name, callback) for path, name, callback in routes(patterns)]
+
+
+def api_key_cell(access: dict[str, str]) -> str:
+    """``GET notes:read, POST notes:write``; one word when every method gets the same."""
+    if len(set(access.values())) == 1 and set(access.values()) <= {KEYS_REFUSED, KEYS_IGNORED}:
+        return next(iter(access.values()))
+    return ", ".join(f"{method} {what}" for method, what in access.items())
 
 
 def as_table(rows: list[Route], markdown: bool) -> str:
@@ -163,6 +210,7 @@ def as_table(rows: list[Route], markdown: bool) -> str:
         "permissions",
         "object rule",
         "roles",
+        "API key",
         "throttles",
         "anonymous",
     ]
@@ -175,6 +223,7 @@ def as_table(rows: list[Route], markdown: bool) -> str:
             ", ".join(row["permissions"]),
             "yes" if row["object_rule"] else "no",
             ", ".join(f"{method} {role}" for method, role in row["roles"].items()),
+            api_key_cell(row["api_key"]),
             ", ".join(row["throttles"]),
             ("OPEN: " + ", ".join(row["anonymous"])) if row["anonymous"] else "",
         ]
