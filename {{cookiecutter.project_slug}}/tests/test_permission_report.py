@@ -98,9 +98,10 @@ def test_the_table_shows_what_an_api_key_needs(capsys):
     rows = {line.split()[1]: line for line in lines}
 
     assert "  API key  " in header
-    assert "  GET notes:read, POST notes:write  " in rows["note-list"]
-    assert "  refused  " in rows["me"]
-    assert "  ignored  " in rows["health"]
+    # A cell: two spaces before it, and two after it or the end of the line.
+    assert "  GET notes:read, POST notes:write  " in f"{rows['note-list']}  "
+    assert "  refused  " in f"{rows['me']}  "
+    assert "  ignored  " in f"{rows['health']}  "
     if apps.is_installed("organizations"):
         assert "GET members:read, PATCH refused, DELETE refused" in rows["membership-detail"]
 
