@@ -15,7 +15,9 @@ class APIKeyAdmin(admin.ModelAdmin):
     list_select_related = ("created_by",)
     search_fields = ("=prefix",)
     search_help_text = "A key's prefix: the part before the dot."
-    readonly_fields = [field.name for field in APIKey._meta.fields]
+    # Never the digest: with it, a leaked key could be matched offline.
+    exclude = ("hashed_key",)
+    readonly_fields = [field.name for field in APIKey._meta.fields if field.name != "hashed_key"]
     actions = ["revoke_selected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

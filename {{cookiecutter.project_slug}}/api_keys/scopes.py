@@ -18,11 +18,12 @@ class Scope(StrEnum):
 
 # What a scope grants besides itself: writing notes includes reading them, as GitHub's and
 # Stripe's write permissions do, so that a client can read back what it wrote.
-INCLUDES: dict[Scope, frozenset[Scope]] = {
+INCLUDES: dict[str, frozenset[str]] = {
     Scope.NOTES_WRITE: frozenset({Scope.NOTES_READ}),
 }
 
 
 def grants(held: list[str], needed: Scope) -> bool:
-    """Whether a key holding the scopes ``held`` may do what needs ``needed``."""
-    return any(scope == needed or needed in INCLUDES.get(Scope(scope), ()) for scope in held)
+    """Whether a key holding the scopes ``held`` may do what needs ``needed``. A scope this
+    code no longer knows (renamed or dropped since the key was made) grants nothing."""
+    return any(scope == needed or needed in INCLUDES.get(scope, ()) for scope in held)

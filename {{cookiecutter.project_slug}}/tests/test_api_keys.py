@@ -31,8 +31,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory
+from rest_framework.views import APIView
 
+from api.utils.permission import HasAPIKeyScope
 from api_keys.authentication import APIKeyAuthentication
 from api_keys.models import APIKey
 from api_keys.scopes import Scope
@@ -513,11 +516,47 @@ def test_staff_revoke_keys_in_the_admin(users, trail):
     form = {"action": "revoke_selected", "_selected_action": [row.pk]}
 
     listed = browser.get(reverse("admin:api_keys_apikey_changelist"))
+    shown = browser.get(reverse("admin:api_keys_apikey_change", args=[row.pk]))
     seen = trail(lambda: browser.post(reverse("admin:api_keys_apikey_changelist"), form))
 
-    assert listed.status_code == 200
+    assert listed.status_code == shown.status_code == 200
     assert row.prefix in listed.content.decode()
-    assert text.partition(".")[2] not in listed.content.decode()
+    for page in (listed, shown):  # neither the key nor its digest
+        assert text.partition(".")[2] not in page.content.decode()
+        assert row.hashed_key not in page.content.decode()
     assert seen.response.status_code == 302
     assert seen.names == ["api_key.revoked"]
     assert with_key(text).get(note_list_url()).status_code == 401
+
+
+def test_a_scope_the_code_no_longer_knows_grants_nothing(users):
+    """A key made before a scope was renamed or dropped: 403, never a 500."""
+    key = with_key(key_of(users, scopes=["notes:archive"]))
+
+    response = key.get(note_list_url())
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == "This needs an API key with the notes:read scope."
+
+
+class ChoosesItsOwnClasses(APIView):
+    """Lists HasAPIKeyScope, but get_permissions() could leave it out for some request."""
+
+    permission_classes = [HasAPIKeyScope]
+    api_key_scopes = {"GET": Scope.NOTES_READ}
+
+    def get_permissions(self):
+        return []
+
+    def get(self, request):
+        return Response({"detail": "in"})
+
+
+def test_a_view_that_chooses_its_permission_classes_refuses_keys(users):
+    header = f"Api-Key {key_of(users)}"
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=header)
+
+    response = ChoosesItsOwnClasses.as_view()(request)
+
+    assert response.status_code == 403
+    assert response.data["code"] == "api_key_not_accepted"

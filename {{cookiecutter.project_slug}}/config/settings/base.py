@@ -230,8 +230,8 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="1000/minute"),
         # Logins and password changes, per client address (or per user once logged in).
         "credentials": env.str("THROTTLE_CREDENTIALS", default="5/minute"),
-        # Requests made with an API key, per key: a key's traffic counts against itself,
-        # not against the "user" rate of the person who created it.
+        # Requests made with an API key, per key; one creator's keys also share a "user"
+        # budget apart from the creator's own (api/throttling.py).
         "api_key": env.str("THROTTLE_API_KEY", default="1000/minute"),
 {%- if cookiecutter.authentication == "jwt" %}
         # Token refreshes, per refresh chain (one login's tokens), not per address: the

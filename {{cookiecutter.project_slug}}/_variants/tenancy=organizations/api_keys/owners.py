@@ -1,12 +1,13 @@
 """Whose API keys a request manages: the organization's, for its admins and owners. A key
 acts as the admin or owner who created it, inside this organization only."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
+from rest_framework.exceptions import PermissionDenied
 
 from api_keys.models import APIKey
-from organizations.models import Organization
+from organizations.models import Membership, Organization
 from organizations.roles import Role
 from organizations.scoping import OrganizationScopedMixin
 from organizations.views import TENANT_POLICY
@@ -25,8 +26,15 @@ class KeyOwnerMixin(OrganizationScopedMixin):
         return APIKey.objects.filter(organization=self.organization)
 
     def lock_owner(self) -> None:
-        """The organization's row: admins creating keys at once take turns at the quota."""
+        """The organization's row: admins creating keys at once take turns at the quota. And
+        the requester's membership, still an admin's: removed or demoted meanwhile, the
+        request fails; removed after, the removal sees the new key and revokes it."""
         Organization.objects.select_for_update(no_key=True).get(pk=self.organization.pk)
+        mine = Membership.objects.select_for_update().filter(
+            pk=cast(Membership, self.membership).pk, role__gte=Role.ADMIN
+        )
+        if not mine.exists():
+            raise PermissionDenied("Your role in this organization changed meanwhile.")
 
     def owner_fields(self) -> dict[str, Any]:
         return {"organization": self.organization}

@@ -43,12 +43,15 @@ class AnonRateThrottle(ClientAddress, throttling.AnonRateThrottle):
 
 
 class UserRateThrottle(ClientAddress, throttling.UserRateThrottle):
-    """The "user" rate per user; per client address before login. Requests made with an API
-    key count against the key's own rate instead (APIKeyRateThrottle)."""
+    """The "user" rate per user; per client address before login. Requests made with API
+    keys have a "user" budget of their own: all the keys of one creator together, so that
+    neither a busy key slows its creator down nor many keys multiply the creator's rate.
+    Each key has its own rate too (APIKeyRateThrottle)."""
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if isinstance(request.auth, APIKey):
-            return None
+            ident = f"api-keys-of-{request.auth.created_by_id}"
+            return self.cache_format % {"scope": self.scope, "ident": ident}
         return super().get_cache_key(request, view)
 
 
