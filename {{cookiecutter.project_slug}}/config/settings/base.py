@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # ArrayField (an API key's scopes); Django 6 refuses it without the app.
+    "django.contrib.postgres",
     "axes",
     "rest_framework",
 {%- if cookiecutter.authentication == "token" %}
