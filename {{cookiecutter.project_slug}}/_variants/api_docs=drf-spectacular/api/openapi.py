@@ -41,6 +41,7 @@ from api.management.commands.permission_report import (
     api_key_access,
     describe,
 )
+from api.utils.permission import HasAPIKeyScope
 from api_keys.authentication import KEYWORD, APIKeyAuthentication
 from api_keys.scopes import INCLUDES, Scope
 
@@ -179,12 +180,15 @@ class PermissionAwareAutoSchema(AutoSchema):
 
     def is_public(self) -> bool:
         """Anyone may call it: every permission class lets an anonymous request in. That is
-        AllowAny, IsAuthenticatedOrReadOnly for a read, and an object rule (which leaves
-        ``has_permission`` alone); no class at all, too."""
+        AllowAny, HasAPIKeyScope (which only a key's request meets), IsAuthenticatedOrReadOnly
+        for a read, and an object rule (which leaves ``has_permission`` alone); no class at
+        all, too."""
         reads = self.method in permissions.SAFE_METHODS
 
         def lets_anyone_in(guard: Any) -> bool:  # DRF's classes, or what composes them
-            if isinstance(guard, permissions.AllowAny):
+            # HasAPIKeyScope: only a key's request meets it. (A tuple: DRF's classes compose
+            # with |, so AllowAny | HasAPIKeyScope would be a permission, not a union.)
+            if isinstance(guard, (permissions.AllowAny, HasAPIKeyScope)):
                 return True
             if isinstance(guard, permissions.IsAuthenticatedOrReadOnly):
                 return reads
