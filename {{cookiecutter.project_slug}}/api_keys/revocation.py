@@ -1,7 +1,5 @@
 """Revoking keys: the one way a key ends before its expiry date, wherever it is asked for."""
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,13 +20,12 @@ def revoke(keys: QuerySet[APIKey], reason: str | None = None) -> list[APIKey]:
         revoked = list(active)
         APIKey.objects.filter(pk__in=[key.pk for key in revoked]).update(revoked_at=timezone.now())
         for key in revoked:
-            details: dict[str, Any] = {"reason": {"code": reason}} if reason else {}
             record(
                 Event.API_KEY_REVOKED,
                 target=target("api_key", key.pk),
 {%- if cookiecutter.tenancy == "organizations" %}
                 organization=key.organization,
 {%- endif %}
-                **details,
+                reason={"code": reason} if reason else None,
             )
     return revoked

@@ -31,7 +31,7 @@ from rest_framework import permissions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from api_keys.models import APIKey
-from api_keys.scopes import grants
+from api_keys.scopes import Scope, grants
 {%- if cookiecutter.tenancy == "organizations" %}
 from organizations.roles import Role
 {%- endif %}
@@ -88,14 +88,20 @@ class HasAPIKeyScope(BasePermission):
         key = request.auth
         if not isinstance(key, APIKey):
             return True
-        method = "GET" if request.method in SAFE_METHODS else request.method
-        needed = getattr(view, "api_key_scopes", {}).get(method)
+        needed = self.scope_for(view, request.method or "GET")
         if needed is None:
             return False
         if grants(key.scopes, needed):
             return True
         self.message = f"This needs an API key with the {needed} scope."
         return False
+
+    @staticmethod
+    def scope_for(view: APIView, method: str) -> Scope | None:
+        """The scope ``view`` names for ``method``, if any (permission_report reads it too)."""
+        method = "GET" if method in SAFE_METHODS else method
+        scopes: dict[str, Scope] = getattr(view, "api_key_scopes", {})
+        return scopes.get(method)
 
 
 class IsVIP(BasePermission):

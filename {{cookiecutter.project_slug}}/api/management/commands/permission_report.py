@@ -25,18 +25,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import mixins
-from rest_framework.permissions import (
-    AND,
-    OR,
-    SAFE_METHODS,
-    BasePermission,
-    OperandHolder,
-    SingleOperandHolder,
-)
+from rest_framework.permissions import AND, OR, BasePermission, OperandHolder, SingleOperandHolder
 from rest_framework.settings import api_settings
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
+from api.utils.permission import HasAPIKeyScope
 from api_keys.authentication import APIKeyAuthentication, accepts_api_keys, is_public
 
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own access control (is_staff)
@@ -113,8 +107,7 @@ def api_key_access(view: APIView, method: str) -> str:
         return KEYS_IGNORED
     if APIKeyAuthentication not in view.authentication_classes:
         return KEYS_REFUSED
-    method = "GET" if method.upper() in SAFE_METHODS else method.upper()
-    scope = getattr(view, "api_key_scopes", {}).get(method)
+    scope = HasAPIKeyScope.scope_for(view, method.upper())
     if scope is None or not accepts_api_keys(view):
         return KEYS_REFUSED
     return str(scope)
